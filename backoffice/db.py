@@ -1,0 +1,264 @@
+"""Engine and session factory.
+
+SQLite: WAL, foreign keys, busy timeout, and write transactions opened with BEGIN IMMEDIATE so that a
+read-then-write never loses the race with "database is locked". PostgreSQL: psycopg 3, password from keyring.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from backoffice.clock import Clock, SystemClock
+from backoffice.config import Settings
+from backoffice.errors import BackofficeError, ConcurrentEdit, DatabaseUnavailable, Refused
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+NETWORK_FILESYSTEMS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smbfs",
+    "smb3",
+    "fuse.sshfs",
+    "9p",
+    "afs",
+    "ncpfs",
+    "fuse.gvfsd-fuse",
+}
+
+
+def is_network_path(path: Path) -> bool:
+    """True when the file would live on a network share, where SQLite's locking is unreliable."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows workstations
+        import ctypes
+
+        drive = os.path.splitdrive(os.path.abspath(text))[0] + "\\"
+        return bool(ctypes.windll.kernel32.GetDriveTypeW(drive) == 4)  # DRIVE_REMOTE
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    resolved = str(path.resolve())
+    best, best_type = "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3:
+            mount_point = parts[1].replace("\\040", " ")
+            if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(
+                mount_point
+            ) >= len(best):
+                best, best_type = mount_point, parts[2]
+    return best_type in NETWORK_FILESYSTEMS
+
+
+def keyring_password(service: str, url: URL) -> str | None:
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        return keyring.get_password(service, keyring_username(url))
+    except (KeyringError, RuntimeError) as exc:
+        raise DatabaseUnavailable(
+            "Le trousseau du système (keyring) est indisponible : le mot de passe de la base PostgreSQL ne peut "
+            f"pas être lu. Détail : {exc}"
+        ) from exc
+
+
+def keyring_username(url: URL) -> str:
+    return f"{url.username}@{url.host}:{url.port or 5432}/{url.database}"
+
+
+def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("sqlite_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def translate_db_error(exc: Exception, url: URL) -> DatabaseUnavailable:
+    text = str(getattr(exc, "orig", exc))
+    if url.get_backend_name() == "sqlite":
+        if "not a database" in text or "malformed" in text:
+            return DatabaseUnavailable(
+                f"Le fichier {url.database} n'est pas une base de données de l'application (ou il est endommagé). "
+                "Vérifiez le chemin configuré ou restaurez la dernière sauvegarde."
+            )
+        if "unable to open" in text:
+            return DatabaseUnavailable(f"Impossible d'ouvrir le fichier de base de données {url.database}.")
+        if "locked" in text:
+            return DatabaseUnavailable(
+                "La base de données est occupée par un autre poste. Réessayez dans un instant."
+            )
+        return DatabaseUnavailable(f"Erreur de la base de données locale : {text}")
+    if "password authentication failed" in text or "no password supplied" in text:
+        return DatabaseUnavailable(
+            "Le serveur PostgreSQL a refusé l'identification. Enregistrez le mot de passe avec "
+            "« backoffice-admin db set-password »."
+        )
+    if "does not exist" in text and "database" in text:
+        return DatabaseUnavailable(f"La base « {url.database} » n'existe pas sur le serveur {url.host}.")
+    return DatabaseUnavailable(
+        f"Le serveur de base de données {url.host or 'local'}:{url.port or 5432} est injoignable. Vérifiez le réseau "
+        "ou contactez le support informatique."
+    )
+
+
+class Database:
+    """Engines and sessions of one database. Sessions carry the settings and the clock in ``session.info``."""
+
+    def __init__(
+        self,
+        url: str,
+        settings: Settings,
+        clock: Clock | None = None,
+        *,
+        readonly_url: str | None = None,
+        pool_size: int = 5,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.url = make_url(url)
+        self.engine = self._make_engine(self.url, pool_size)
+        self.readonly_engine = (
+            self._make_engine(make_url(readonly_url), pool_size) if readonly_url else self.engine
+        )
+        info = {"settings": settings, "clock": self.clock}
+        self._write_factory = sessionmaker(
+            bind=self.engine.execution_options(sqlite_write=True), expire_on_commit=False, info=info
+        )
+        self._read_factory = sessionmaker(bind=self.engine, expire_on_commit=False, info=info)
+        self._report_factory = sessionmaker(bind=self.readonly_engine, expire_on_commit=False, info=info)
+
+    @property
+    def dialect(self) -> str:
+        return self.url.get_backend_name()
+
+    def _make_engine(self, url: URL, pool_size: int) -> Engine:
+        if url.get_backend_name() == "sqlite":
+            if url.database and url.database != ":memory:":
+                path = Path(url.database)
+                if is_network_path(path.parent if not path.exists() else path):
+                    raise DatabaseUnavailable(
+                        f"Le fichier {path} est sur un partage réseau. SQLite ne convient qu'à un seul poste : "
+                        "sur un partage, le verrouillage des fichiers n'est pas fiable et la base finirait "
+                        "corrompue. Utilisez le serveur PostgreSQL du centre pour travailler à plusieurs."
+                    )
+                path.parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            _sqlite_setup(engine, self.settings.database.sqlite_busy_timeout_ms)
+            return engine
+        if url.get_backend_name() == "postgresql":
+            if url.drivername == "postgresql":
+                url = url.set(drivername="postgresql+psycopg")
+            if url.password is None and url.username:
+                password = keyring_password(self.settings.database.keyring_service, url)
+                if password:
+                    url = url.set(password=password)
+            return create_engine(
+                url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_pre_ping=True,
+                connect_args={"connect_timeout": 5, "application_name": "backoffice"},
+            )
+        raise DatabaseUnavailable(f"Type de base de données non pris en charge : {url.get_backend_name()}.")
+
+    def check_connection(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+                if self.dialect == "sqlite":
+                    conn.exec_driver_sql("SELECT count(*) FROM sqlite_master")
+        except DBAPIError as exc:
+            raise translate_db_error(exc, self.url) from exc
+
+    @contextmanager
+    def read(self, *, replica: bool = False) -> Iterator[Session]:
+        factory = self._report_factory if replica else self._read_factory
+        session = factory()
+        try:
+            yield session
+        except OperationalError as exc:
+            raise translate_db_error(exc, self.url) from exc
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One unit of work: committed on success; on a refusal, rolled back and the refusal audited apart."""
+        session = self._write_factory()
+        try:
+            yield session
+            session.commit()
+        except Refused as refusal:
+            session.rollback()
+            session.close()
+            self._audit_refusal(session, refusal)
+            raise
+        except StaleDataError as exc:
+            session.rollback()
+            raise ConcurrentEdit(
+                "Un autre utilisateur a modifié cet élément pendant que vous le consultiez. Rechargez-le : "
+                "vos saisies sont conservées à l'écran."
+            ) from exc
+        except OperationalError as exc:
+            session.rollback()
+            raise translate_db_error(exc, self.url) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def run_write(self, fn: Callable[[Session], T]) -> T:
+        with self.write() as session:
+            return fn(session)
+
+    def run_read(self, fn: Callable[[Session], T]) -> T:
+        with self.read() as session:
+            return fn(session)
+
+    def _audit_refusal(self, failed: Session, refusal: Refused) -> None:
+        from backoffice.workflows import audit
+
+        actor = refusal.actor or failed.info.get("actor")
+        try:
+            with self.write() as session:
+                audit.record_refusal(session, actor, refusal)
+        except BackofficeError:  # pragma: no cover - the refusal itself must still reach the user
+            log.exception("refusal could not be audited")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.readonly_engine is not self.engine:
+            self.readonly_engine.dispose()
