@@ -210,8 +210,7 @@ class Database:
         except OperationalError as exc:
             raise translate_db_error(exc, self.url) from exc
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # releases the connection (rolled back) without expiring loaded objects
 
     @contextmanager
     def write(self) -> Iterator[Session]:

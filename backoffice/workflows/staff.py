@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backoffice.db import Database
 from backoffice.errors import AuthenticationFailed, InvalidInput, NotFound
 from backoffice.models.staff import Agent, Role
 from backoffice.workflows import audit
@@ -119,19 +120,30 @@ def bootstrap_agent(session: Session, username: str, full_name: str, role: Role,
     return _info(agent)
 
 
-def authenticate(session: Session, username: str, password: str) -> Actor:
-    """Check a login. Unknown agent and wrong password get the same message, so logins cannot be guessed."""
+@dataclass(frozen=True)
+class LoginOutcome:
+    actor: Actor | None
+    error: str | None = None
+
+
+def authenticate(session: Session, username: str, password: str) -> LoginOutcome:
+    """Check a login. A failure is returned, not raised, so that the failed-attempt counter is committed.
+
+    Unknown agent and wrong password get the same message, so logins cannot be guessed.
+    """
     cleaned = (username or "").strip().lower()
     if not cleaned or not password:
-        raise AuthenticationFailed("Saisissez votre identifiant et votre mot de passe.")
+        return LoginOutcome(None, "Saisissez votre identifiant et votre mot de passe.")
     agent = session.execute(select(Agent).where(Agent.username == cleaned)).scalar_one_or_none()
     if agent is None:
-        raise AuthenticationFailed(BAD_CREDENTIALS)
+        return LoginOutcome(None, BAD_CREDENTIALS)
     if not agent.active:
-        raise AuthenticationFailed("Ce compte d'agent est désactivé. Contactez un administrateur.")
+        return LoginOutcome(None, "Ce compte d'agent est désactivé. Contactez un administrateur.")
     if agent.locked_at is not None:
-        raise AuthenticationFailed(
-            "Ce compte d'agent est verrouillé après trop d'échecs de connexion. Un administrateur doit le déverrouiller."
+        return LoginOutcome(
+            None,
+            "Ce compte d'agent est verrouillé après trop d'échecs de connexion. Un administrateur doit le "
+            "déverrouiller.",
         )
     try:
         _hasher.verify(agent.password_hash, password)
@@ -143,24 +155,25 @@ def authenticate(session: Session, username: str, password: str) -> Actor:
         if agent.failed_logins >= limit:
             agent.locked_at = moment
             audit.record(
-                session,
-                actor_of(agent),
-                "agent.locked",
-                f"Verrouillage après {agent.failed_logins} échecs",
-                target_type="agent",
-                target_id=agent.id,
-                outcome="refused",
+                session, actor_of(agent), "agent.locked", f"Verrouillage après {agent.failed_logins} échecs",
+                target_type="agent", target_id=agent.id, outcome="refused",
             )
-        session.flush()
-        raise AuthenticationFailed(BAD_CREDENTIALS) from None
+        return LoginOutcome(None, BAD_CREDENTIALS)
     if _hasher.check_needs_rehash(agent.password_hash):
         agent.password_hash = hash_password(password)
     agent.failed_logins = 0
     agent.last_login_at = now(session)
-    audit.record(
-        session, actor_of(agent), "agent.login", "Connexion", target_type="agent", target_id=agent.id
-    )
-    return actor_of(agent)
+    audit.record(session, actor_of(agent), "agent.login", "Connexion", target_type="agent", target_id=agent.id)
+    return LoginOutcome(actor_of(agent))
+
+
+def login(db: Database, username: str, password: str) -> Actor:
+    """Authenticate in its own transaction (the failure counter is kept), then raise on failure."""
+    with db.write() as session:
+        outcome = authenticate(session, username, password)
+    if outcome.actor is None:
+        raise AuthenticationFailed(outcome.error or BAD_CREDENTIALS)
+    return outcome.actor
 
 
 def change_password(session: Session, actor: Actor, current_password: str, new_password: str) -> None:

@@ -1,0 +1,3 @@
+from backoffice.ui.app import main
+
+raise SystemExit(main())

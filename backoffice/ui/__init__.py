@@ -1,0 +1,1 @@
+"""PySide6 user interface. Views call workflows through ``operations``; they never build queries."""

@@ -1,0 +1,179 @@
+"""Main window: navigation between the areas the agent's role may use, status bar, menus and shortcuts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QWidget,
+)
+
+from backoffice.ui.areas import Area, visible_areas
+from backoffice.ui.context import AppContext
+from backoffice.ui.resources import icon
+
+
+def database_label(ctx: AppContext) -> str:
+    url = ctx.db.url
+    if ctx.db.dialect == "sqlite":
+        return f"SQLite locale ({url.database})"
+    return f"PostgreSQL {url.host}/{url.database}"
+
+
+class MainWindow(QMainWindow):
+    logout_requested = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"Back-office Centre Courriers — {ctx.actor.full_name}")
+        self.setWindowIcon(icon("app"))
+        self.resize(1280, 800)
+        self.areas: list[Area] = visible_areas(ctx)
+        self.pages: dict[str, QWidget] = {}
+        ctx.services["open_customer"] = self.open_customer
+        ctx.services["notify"] = self.notify
+        ctx.services["show_area"] = self.show_area
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setIconSize(QSize(22, 22))
+        self.navigation.setFixedWidth(240)
+        self.stack = QStackedWidget()
+        for area in self.areas:
+            item = QListWidgetItem(icon(area.icon), area.title)
+            item.setData(Qt.ItemDataRole.UserRole, area.key)
+            self.navigation.addItem(item)
+            placeholder = QWidget()
+            self.stack.addWidget(placeholder)
+        self.navigation.currentRowChanged.connect(self._select_row)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_status_bar()
+        self._build_menus()
+        if self.areas:
+            self.navigation.setCurrentRow(0)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.agent_label = QLabel(f"Connecté : {self.ctx.actor.full_name} ({self.ctx.actor.role.label})")
+        self.agent_label.setObjectName("agentLabel")
+        self.db_label = QLabel(f"Base : {database_label(self.ctx)}")
+        self.db_label.setObjectName("databaseLabel")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setVisible(False)
+        self.busy.setAccessibleName("Opération en cours")
+        bar.addPermanentWidget(self.busy)
+        bar.addPermanentWidget(self.agent_label)
+        bar.addPermanentWidget(self.db_label)
+        self.ctx.ops.busy_changed.connect(self.busy.setVisible)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&Fichier")
+        logout = QAction("Se &déconnecter", self)
+        logout.triggered.connect(self._logout)
+        file_menu.addAction(logout)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quitter", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu("&Affichage")
+        for index, area in enumerate(self.areas, start=1):
+            action = QAction(area.title, self)
+            action.setIcon(icon(area.icon))
+            action.setShortcut(QKeySequence(f"Ctrl+{index}"))
+            action.triggered.connect(lambda _=False, key=area.key: self.show_area(key))
+            view_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu("A&ide")
+        shortcuts = QAction("&Raccourcis clavier", self)
+        shortcuts.setShortcut(QKeySequence("F1"))
+        shortcuts.triggered.connect(self._show_shortcuts)
+        help_menu.addAction(shortcuts)
+        about = QAction("À &propos", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _select_row(self, row: int) -> None:
+        if row < 0:
+            return
+        area = self.areas[row]
+        page = self.pages.get(area.key)
+        if page is None:
+            page = area.factory()(self.ctx)
+            page.setObjectName(f"area_{area.key}")
+            old = self.stack.widget(row)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.stack.insertWidget(row, page)
+            self.pages[area.key] = page
+        self.stack.setCurrentIndex(row)
+
+    def show_area(self, key: str) -> QWidget | None:
+        for row, area in enumerate(self.areas):
+            if area.key == key:
+                self.navigation.setCurrentRow(row)
+                return self.pages.get(key)
+        return None
+
+    def open_customer(self, customer_id: int) -> None:
+        page = self.show_area("lookup")
+        opener = getattr(page, "open_customer", None)
+        if callable(opener):
+            opener(customer_id)
+
+    def notify(self, message: str, timeout_ms: int = 6000) -> None:
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def _show_shortcuts(self) -> None:
+        lines = [
+            f"<tr><td><b>Ctrl+{i}</b></td><td>{a.title}</td></tr>" for i, a in enumerate(self.areas, start=1)
+        ]
+        lines += [
+            "<tr><td><b>Ctrl+F</b></td><td>Rechercher un client</td></tr>",
+            "<tr><td><b>Entrée</b></td><td>Ouvrir l'élément sélectionné</td></tr>",
+            "<tr><td><b>Échap</b></td><td>Revenir / fermer</td></tr>",
+            "<tr><td><b>F1</b></td><td>Cette aide</td></tr>",
+            "<tr><td><b>Ctrl+Q</b></td><td>Quitter</td></tr>",
+        ]
+        box = QMessageBox(self)
+        box.setWindowTitle("Raccourcis clavier")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText("<table cellspacing=6>" + "".join(lines) + "</table>")
+        box.open()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "À propos",
+            f"<b>Back-office assurance auto</b><br>{self.ctx.settings.branding.centre_name}, "
+            f"{self.ctx.settings.branding.street}, {self.ctx.settings.branding.postcode} "
+            f"{self.ctx.settings.branding.city}",
+        )
+
+    def _logout(self) -> None:
+        self.logout_requested.emit()
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ctx.ops.wait(5000)
+        super().closeEvent(event)

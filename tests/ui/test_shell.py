@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from backoffice.db import Database
+from backoffice.models import Agent
+from backoffice.ui.login import LoginDialog
+from backoffice.ui.main_window import MainWindow
+from backoffice.ui.operations import OperationRunner
+from backoffice.workflows.context import Actor
+from tests.conftest import TEST_PASSWORD
+
+
+def _login(qtbot, db: Database, username: str, password: str) -> LoginDialog:  # type: ignore[no-untyped-def]
+    dialog = LoginDialog(OperationRunner(db), "test")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, username)
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    dialog.ops.wait()
+    return dialog
+
+
+def test_login_success_gives_the_actor(qtbot, db: Database, agents: dict[str, Actor]) -> None:  # type: ignore[no-untyped-def]
+    dialog = _login(qtbot, db, "alice.agent", TEST_PASSWORD)
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
+    assert dialog.actor is not None and dialog.actor.username == "alice.agent"
+
+
+def test_wrong_password_is_explained_in_french_and_counted(
+    qtbot, db: Database, agents: dict[str, Actor]
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = _login(qtbot, db, "alice.agent", "pas le bon")
+    qtbot.waitUntil(lambda: dialog.error.text() != "")
+    assert dialog.error.text() == "Identifiant ou mot de passe incorrect."
+    assert dialog.actor is None
+    assert dialog.password.text() == ""
+    with db.read() as s:
+        assert s.get(Agent, agents["agent"].agent_id).failed_logins == 1  # type: ignore[union-attr]
+
+
+def test_unknown_and_disabled_agents_get_clear_messages(
+    qtbot, db: Database, agents: dict[str, Actor]
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = _login(qtbot, db, "personne", TEST_PASSWORD)
+    qtbot.waitUntil(lambda: dialog.error.text() != "")
+    assert "incorrect" in dialog.error.text()
+    with db.write() as s:
+        s.get(Agent, agents["agent2"].agent_id).active = False  # type: ignore[union-attr]
+    dialog = _login(qtbot, db, "bruno.agent", TEST_PASSWORD)
+    qtbot.waitUntil(lambda: dialog.error.text() != "")
+    assert "désactivé" in dialog.error.text()
+
+
+def test_main_window_shows_only_the_areas_of_the_role(qtbot, ui_context, agents) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert "Recherche client" in titles and "Supervision" not in titles
+    assert "Connecté : Alice Martin (Conseiller)" in window.agent_label.text()
+    ui_context.actor = agents["supervisor"]
+    supervisor_window = MainWindow(ui_context)
+    qtbot.addWidget(supervisor_window)
+    titles = [
+        supervisor_window.navigation.item(i).text() for i in range(supervisor_window.navigation.count())
+    ]
+    assert "Supervision" in titles
+
+
+def test_every_area_opens(qtbot, ui_context, agents) -> None:  # type: ignore[no-untyped-def]
+    ui_context.actor = agents["supervisor"]
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    for row, area in enumerate(window.areas):
+        window.navigation.setCurrentRow(row)
+        assert window.stack.currentWidget().objectName() == f"area_{area.key}"
