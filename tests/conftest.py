@@ -63,10 +63,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if REQUIRE_PG and worker is None and session.testscollected and exitstatus == 0:
-        if _pg_passed == 0:
-            print("\nERREUR : aucun test PostgreSQL n'a été exécuté alors que BACKOFFICE_TEST_REQUIRE_PG=1.")
-            session.exitstatus = 1
+    if REQUIRE_PG and worker is None and session.testscollected and exitstatus == 0 and _pg_passed == 0:
+        print("\nERREUR : aucun test PostgreSQL n'a été exécuté alors que BACKOFFICE_TEST_REQUIRE_PG=1.")
+        session.exitstatus = 1
 
 
 @pytest.fixture

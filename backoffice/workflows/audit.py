@@ -91,7 +91,7 @@ def record(
     return entry
 
 
-def record_refusal(session: Session, actor: Actor | None, refusal: Refused) -> AuditRecord:
+def record_refusal(session: Session, actor: object, refusal: Refused) -> AuditRecord:
     return record(
         session,
         actor if isinstance(actor, Actor) else None,

@@ -83,7 +83,6 @@ def test_audit_chain_detects_tampering_deletion_and_truncation(
     with db.read() as s:
         report = audit.verify_chain(s)
         assert report.ok and report.checked == 5
-        anchor = (report.head_seq, report.head_hash)
     with db.engine.begin() as conn:
         conn.execute(update(AuditRecord).where(AuditRecord.seq == 3).values(summary="Action falsifiée"))
     with db.read() as s:

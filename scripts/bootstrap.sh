@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian/Ubuntu machine: system libraries Qt needs, then the Python environment in .venv.
+# Usage: scripts/bootstrap.sh [run|test]   (test also installs the test tools and poppler-utils)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE="${1:-run}"
+PYTHON="${PYTHON:-python3}"
+
+packages=(libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
+          libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
+          libxcb-render-util0 libxcb-image0 libnss3 python3-venv)
+if [ "$MODE" = "test" ]; then packages+=(poppler-utils xvfb xauth); fi
+
+missing=()
+if command -v dpkg >/dev/null 2>&1; then
+  for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Paquets système manquants : ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    || { DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+           $(printf '%s\n' "${missing[@]}" | grep -v '^python3-venv$') ; }
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=".venv/.installed-$MODE-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  if [ "$MODE" = "test" ]; then
+    .venv/bin/python -m pip install -q -e ".[test]"
+  else
+    .venv/bin/python -m pip install -q -e .
+  fi
+  touch "$stamp"
+fi
