@@ -88,7 +88,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _worker_db_name() -> str:
-    return f"backoffice_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    prefix = os.environ.get("BACKOFFICE_TEST_DB_PREFIX", "backoffice_test")
+    return f"{prefix}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 @pytest.fixture(scope="session")
