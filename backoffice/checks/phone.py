@@ -1,0 +1,66 @@
+"""Phone numbers: one stored form (E.164) whatever the agent typed, French display for French numbers.
+
+Overseas departments share the French national numbering plan ("0692…" reaches La Réunion from Paris) but
+have their own country codes, so a national number is read with the region its prefix belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+# Overseas departments dialled from France with a leading 0 (ARCEP plan): the prefix says which one.
+# phonenumbers cannot tell, as some of these ranges also read as valid +33 numbers.
+_OVERSEAS_PREFIXES = {
+    **dict.fromkeys(("262", "263", "692", "693"), "RE"),
+    **dict.fromkeys(("269", "639"), "YT"),
+    **dict.fromkeys(("590", "690", "691"), "GP"),
+    **dict.fromkeys(("596", "696", "697"), "MQ"),
+    **dict.fromkeys(("594", "694"), "GF"),
+}
+_FRENCH_PLAN_COUNTRY_CODES = frozenset({33, 262, 590, 594, 596})
+_PHONE_CHARACTERS = re.compile(r"[+\d\s.\-/()]+")
+_TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
+
+
+def normalize_phone(raw: str | None, default_region: str = "FR") -> str | None:
+    """E.164 form ("+33149153300") of a typed number, or None when it is not a valid number."""
+    if not raw or not raw.strip():
+        return None
+    text = _TRUNK_ZERO.sub("", raw.strip())
+    region = default_region
+    national = re.sub(r"\D", "", text)
+    if default_region == "FR" and not text.startswith("+") and re.fullmatch(r"0\d{9}", national):
+        region = _OVERSEAS_PREFIXES.get(national[1:4], "FR")
+    try:
+        number = phonenumbers.parse(text, region)
+    except NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def format_phone_fr(e164: str) -> str:
+    """How a French agent reads a number: "01 49 15 33 00" in the national plan, "+49 30 123456" abroad.
+
+    Text that is not a phone number is returned unchanged, so a display never fails on old data.
+    """
+    try:
+        number = phonenumbers.parse(e164, "FR")
+    except NumberParseException:
+        return e164
+    if not phonenumbers.is_possible_number(number):
+        return e164
+    if number.country_code in _FRENCH_PLAN_COUNTRY_CODES:
+        return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+def looks_like_phone(text: str | None) -> bool:
+    """Whether a search text is a phone number rather than a name, client or contract number."""
+    if not text or not _PHONE_CHARACTERS.fullmatch(text.strip()):
+        return False
+    return normalize_phone(text) is not None

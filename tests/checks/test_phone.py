@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backoffice.checks.phone import format_phone_fr, looks_like_phone, normalize_phone
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "01 49 15 33 00",
+        "0149153300",
+        "01.49.15.33.00",
+        "01-49-15-33-00",
+        "01/49/15/33/00",
+        "+33 1 49 15 33 00",
+        "+33149153300",
+        "+33 (0)1 49 15 33 00",
+        "+33(0)149153300",
+        "0033 1 49 15 33 00",
+        "00 33 1 49 15 33 00",
+        "  01 49 15 33 00  ",
+        "(01) 49 15 33 00",
+    ],
+)
+def test_centre_number_in_every_format(typed: str) -> None:
+    assert normalize_phone(typed) == "+33149153300"
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("06 12 34 56 78", "+33612345678"),
+        ("07 81 23 45 67", "+33781234567"),
+        ("09 70 12 34 56", "+33970123456"),
+        ("0800 12 34 56", "+33800123456"),
+        ("0262 12 34 56", "+262262123456"),
+        ("0692 12 34 56", "+262692123456"),
+        ("+262 692 12 34 56", "+262692123456"),
+        ("0269 61 12 34", "+262269611234"),
+        ("0590 27 12 34", "+590590271234"),
+        ("0690 12 34 56", "+590690123456"),
+        ("0596 30 12 34", "+596596301234"),
+        ("0696 20 12 34", "+596696201234"),
+        ("0639 01 23 45", "+262639012345"),
+        ("0594 20 12 34", "+594594201234"),
+        ("0694 20 12 34", "+594694201234"),
+        ("+687 26 12 34", "+687261234"),
+        ("+689 87 12 34 56", "+68987123456"),
+        ("+49 30 1234567", "+49301234567"),
+        ("+44 20 7946 0958", "+442079460958"),
+        ("0049 30 1234567", "+49301234567"),
+    ],
+)
+def test_french_overseas_and_foreign_numbers(typed: str, e164: str) -> None:
+    assert normalize_phone(typed) == e164
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "   ", None, "01 49 15", "1234", "abc", "00 00 00 00 00", "+33 1 49 15 33 00 00"]
+)
+def test_invalid_numbers_give_none(typed: str | None) -> None:
+    assert normalize_phone(typed) is None
+
+
+def test_other_default_region() -> None:
+    assert normalize_phone("030 1234567", default_region="DE") == "+49301234567"
+    assert normalize_phone("01 49 15 33 00", default_region="DE") is None
+
+
+@pytest.mark.parametrize(
+    ("e164", "shown"),
+    [
+        ("+33149153300", "01 49 15 33 00"),
+        ("+33612345678", "06 12 34 56 78"),
+        ("+262692123456", "0692 12 34 56"),
+        ("+590590271234", "0590 27 12 34"),
+        ("+596596301234", "0596 30 12 34"),
+        ("+594694201234", "0694 20 12 34"),
+        ("+49301234567", "+49 30 1234567"),
+        ("+442079460958", "+44 20 7946 0958"),
+        ("+687261234", "+687 26.12.34"),
+        ("+68987123456", "+689 87 12 34 56"),
+    ],
+)
+def test_display(e164: str, shown: str) -> None:
+    assert format_phone_fr(e164) == shown
+
+
+def test_display_of_non_numbers_is_unchanged() -> None:
+    assert format_phone_fr("inconnu") == "inconnu"
+    assert format_phone_fr("") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("01 49 15 33 00", True),
+        ("+33 6 12 34 56 78", True),
+        ("06.12.34.56.78", True),
+        ("TI0001234567", False),
+        ("AUT0001234567", False),
+        ("0001234567", False),
+        ("Dupont", False),
+        ("06 12", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_looks_like_phone(text: str | None, expected: bool) -> None:
+    assert looks_like_phone(text) is expected
+
+
+@given(st.from_regex(r"0[1-79]\d{8}", fullmatch=True), st.sampled_from([" ", ".", "-", ""]))
+def test_french_numbers_survive_any_separator_and_display_round_trip(digits: str, separator: str) -> None:
+    e164 = normalize_phone(digits)
+    typed = separator.join(digits[i : i + 2] for i in range(0, 10, 2))
+    assert normalize_phone(typed) == e164
+    if e164 is not None:
+        assert normalize_phone(format_phone_fr(e164)) == e164
