@@ -57,6 +57,8 @@ _EXTENSION_TYPES = {
 _SHORT_NAMES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
 _PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 _PDF_TAIL_BYTES = 2048
+# A file cut short loses its end marker; Pillow would otherwise show the top of a truncated image.
+_END_MARKERS = {"image/jpeg": b"\xff\xd9", "image/png": b"IEND"}
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,10 @@ def _inspect_image(data: bytes, shown: str, mime: str, settings: DocumentSetting
         "un nouvel envoi."
     )
     expected = _PILLOW_FORMATS.get(mime)
+    marker = _END_MARKERS[mime]
+    end = data.rfind(marker)
+    if end < 0 or (mime == "image/png" and len(data) < end + len(marker) + 4):  # PNG: the IEND CRC too
+        raise InvalidInput(broken)
     try:
         with Image.open(io.BytesIO(data), formats=[expected] if expected else None) as header:
             width, height = header.size

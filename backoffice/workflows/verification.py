@@ -266,7 +266,8 @@ def _agent_names(session: Session, ids: set[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return dict(session.execute(select(Agent.id, Agent.full_name).where(Agent.id.in_(wanted))).tuples().all())
+    rows = session.execute(select(Agent.id, Agent.full_name).where(Agent.id.in_(wanted)))
+    return {agent_id: name for agent_id, name in rows}
 
 
 def _view(session: Session, case: VerificationCase) -> CaseView:
