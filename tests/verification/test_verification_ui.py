@@ -54,7 +54,7 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     # The agent types the client number the way customers dictate it.
     qtbot.keyClicks(page.search, f"ti 000 {client_number[-7:]}")
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "ERIKSSON" in page.customer_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "ERIKSSON" in page.customer_label.text(), timeout=20000)
     assert "jamais vérifié" in page.customer_label.text()
 
     page.purpose.setCurrentIndex(
@@ -63,7 +63,7 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
         )
     )
     qtbot.mouseClick(page.new_case_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.case is not None, timeout=5000)
+    qtbot.waitUntil(lambda: page.case is not None, timeout=20000)
     assert "En cours" in page.case_label.text()
 
     # Upload: the identity document through the file list (drop), proof and RIB the same way.
@@ -76,13 +76,13 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     for kind_index, path in enumerate((identity, proof, rib)):
         page.upload_kind.setCurrentIndex(kind_index)
         _drop(page, [path])
-        qtbot.waitUntil(lambda n=kind_index + 1: page.documents.count() == n, timeout=5000)
-    qtbot.waitUntil(lambda: page.viewer.showing_image, timeout=5000)
+        qtbot.waitUntil(lambda n=kind_index + 1: page.documents.count() == n, timeout=20000)
+    qtbot.waitUntil(lambda: page.viewer.showing_image, timeout=20000)
     assert "rib.png" in page.viewer.title.text()
 
     # The PDF opens in the viewer with page navigation.
     page.documents.setCurrentRow(1)
-    qtbot.waitUntil(lambda: page.viewer.showing_pdf, timeout=5000)
+    qtbot.waitUntil(lambda: page.viewer.showing_pdf, timeout=20000)
     assert page.viewer.page_count == 2
     page.viewer.setFocus()
     qtbot.keyClick(page.viewer, Qt.Key.Key_PageDown)
@@ -92,17 +92,17 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     hostile = tmp_path / "scan.png"
     hostile.write_bytes(pdf())
     _drop(page, [hostile])
-    qtbot.waitUntil(lambda: "renommé" in page.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "renommé" in page.message.text(), timeout=20000)
     assert page.documents.count() == 3
 
     # MRZ pasted, checks shown.
     page.documents.setCurrentRow(0)
-    qtbot.waitUntil(lambda: page.viewer.showing_image and "cni.jpg" in page.viewer.title.text(), timeout=5000)
+    qtbot.waitUntil(lambda: page.viewer.showing_image and "cni.jpg" in page.viewer.title.text(), timeout=20000)
     QApplication.clipboard().setText(_valid_td3())
     page.mrz.setFocus()
     page.mrz.paste()
     qtbot.mouseClick(page.check_mrz_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: any(r[0] == "identity.surname" for r in page.result_rows()), timeout=5000)
+    qtbot.waitUntil(lambda: any(r[0] == "identity.surname" for r in page.result_rows()), timeout=20000)
     identity_rows = {name: (outcome, reason) for name, outcome, reason in page.result_rows()}
     assert identity_rows["identity.mrz.composite"][0] == "Réussi"
     assert identity_rows["identity.birth_date"][0] == "Réussi"
@@ -113,13 +113,13 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     qtbot.keyClicks(page.proof_name, "MME ERIKSSON ANNA")
     page.proof_address.setPlainText("6B bd de la Republique\n93130 NOISY LE SEC")
     qtbot.mouseClick(page.check_proof_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: any(r[0] == "address.address" for r in page.result_rows()), timeout=5000)
+    qtbot.waitUntil(lambda: any(r[0] == "address.address" for r in page.result_rows()), timeout=20000)
 
     # RIB: a new IBAN, typed with spaces.
     qtbot.keyClicks(page.iban, "fr76 3000 6000 0112 3456 7890 189")
     qtbot.keyClicks(page.holder, "MME ANNA ERIKSSON")
     qtbot.keyClick(page.holder, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: any(r[0] == "bank.change" for r in page.result_rows()), timeout=5000)
+    qtbot.waitUntil(lambda: any(r[0] == "bank.change" for r in page.result_rows()), timeout=20000)
     rows = {name: (outcome, reason) for name, outcome, reason in page.result_rows()}
     assert all(outcome != "Échoué" for outcome, _ in rows.values()), rows
     assert rows["bank.change"][0] == "À noter"
@@ -127,8 +127,8 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     assert "FR76" not in " ".join(reason for _, reason in rows.values())
 
     qtbot.mouseClick(page.verified_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.case is not None and not page.case.is_open, timeout=5000)
-    qtbot.waitUntil(lambda: "Vérifiée le" in page.customer_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: page.case is not None and not page.case.is_open, timeout=20000)
+    qtbot.waitUntil(lambda: "Vérifiée le" in page.customer_label.text(), timeout=20000)
     assert "identité, adresse, coordonnées bancaires" in page.customer_label.text()
     assert not page.verified_button.isEnabled() and not page.check_mrz_button.isEnabled()
     page.grab().save(str(tmp_path / "verification.png"))
@@ -146,7 +146,7 @@ def test_unknown_client_number_is_explained(qtbot, ui_context, customer_id) -> N
     qtbot.addWidget(page)
     qtbot.keyClicks(page.search, "TI0009999999")
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Aucun client" in page.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Aucun client" in page.message.text(), timeout=20000)
     assert not page.new_case_button.isEnabled() or page.customer is None
 
 

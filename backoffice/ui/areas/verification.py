@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStyle,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -182,11 +182,16 @@ class VerificationPage(QWidget):
         return panel
 
     def _build_checks(self) -> QWidget:
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.inputs = QTabWidget()
+        self.inputs.setObjectName("checkInputs")
+        layout.addWidget(self.inputs)
 
-        identity = QGroupBox("Pièce d'identité — MRZ (bande du bas)")
+        identity = QWidget()
         identity_layout = QVBoxLayout(identity)
+        identity_layout.addWidget(QLabel("MRZ : les lignes de la bande du bas du document"))
         self.mrz = QPlainTextEdit()
         self.mrz.setObjectName("mrz")
         mono = QFont("DejaVu Sans Mono")
@@ -208,9 +213,10 @@ class VerificationPage(QWidget):
         identity_layout.addWidget(self.mrz)
         identity_layout.addWidget(self.check_mrz_button)
         identity_layout.addWidget(self.suggestion)
-        layout.addWidget(identity)
+        identity_layout.addStretch(1)
+        self.inputs.addTab(identity, "Pièce d'identité")
 
-        proof = QGroupBox("Justificatif de domicile")
+        proof = QWidget()
         proof_form = QFormLayout(proof)
         self.proof_kind = QComboBox()
         self.proof_kind.setObjectName("proofKind")
@@ -238,9 +244,9 @@ class VerificationPage(QWidget):
         proof_form.addRow("Nom :", self.proof_name)
         proof_form.addRow("Adresse :", self.proof_address)
         proof_form.addRow(self.check_proof_button)
-        layout.addWidget(proof)
+        self.inputs.addTab(proof, "Justificatif de domicile")
 
-        rib = QGroupBox("RIB")
+        rib = QWidget()
         rib_form = QFormLayout(rib)
         self.iban = QLineEdit()
         self.iban.setObjectName("iban")
@@ -255,15 +261,15 @@ class VerificationPage(QWidget):
         rib_form.addRow("IBAN :", self.iban)
         rib_form.addRow("Titulaire :", self.holder)
         rib_form.addRow(self.check_bank_button)
-        layout.addWidget(rib)
+        self.inputs.addTab(rib, "RIB")
 
         results = QGroupBox("Résultats des contrôles")
         results_layout = QVBoxLayout(results)
         self.results = QTreeWidget()
         self.results.setObjectName("results")
         self.results.setHeaderLabels(["Contrôle", "Résultat", "Motif"])
-        self.results.setColumnWidth(0, 190)
-        self.results.setColumnWidth(1, 90)
+        self.results.setColumnWidth(0, 240)
+        self.results.setColumnWidth(1, 100)
         self.results.setWordWrap(True)
         self.results.setMinimumHeight(200)
         results_layout.addWidget(self.results)
@@ -297,11 +303,7 @@ class VerificationPage(QWidget):
             buttons.addWidget(button)
         decision_layout.addLayout(buttons)
         layout.addWidget(decision)
-
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        return scroll
+        return panel
 
     # ---- plumbing -------------------------------------------------------------------------------------
 
@@ -462,6 +464,8 @@ class VerificationPage(QWidget):
     def _document_opened(self, opened: tuple[DocumentContent, QImage | None]) -> None:
         content, image = opened
         info = content.info
+        if info.kind in UPLOAD_KINDS:
+            self.inputs.setCurrentIndex(UPLOAD_KINDS.index(info.kind))
         title = f"{info.kind_label} — {info.filename}"
         self.shown_document_id = info.id
         if image is not None and not image.isNull():
