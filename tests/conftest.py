@@ -100,6 +100,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def tamper(db: Database, *statements: str) -> None:
+    """Change the database behind the application's back, as a DBA could (bypassing PostgreSQL triggers)."""
+    with db.engine.begin() as conn:
+        if db.dialect == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+
+
 def _worker_db_name() -> str:
     prefix = os.environ.get("BACKOFFICE_TEST_DB_PREFIX", "backoffice_test")
     return f"{prefix}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
@@ -135,6 +144,7 @@ def _truncate_pg(url: str) -> None:
     engine = create_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # bypasses the append-only trigger
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         conn.execute(
             text("INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, :h)"), {"h": "0" * 64}
