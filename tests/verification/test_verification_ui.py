@@ -97,7 +97,9 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
 
     # MRZ pasted, checks shown.
     page.documents.setCurrentRow(0)
-    qtbot.waitUntil(lambda: page.viewer.showing_image and "cni.jpg" in page.viewer.title.text(), timeout=20000)
+    qtbot.waitUntil(
+        lambda: page.viewer.showing_image and "cni.jpg" in page.viewer.title.text(), timeout=20000
+    )
     QApplication.clipboard().setText(_valid_td3())
     page.mrz.setFocus()
     page.mrz.paste()
