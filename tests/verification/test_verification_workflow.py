@@ -394,7 +394,7 @@ def test_a_decided_case_cannot_be_changed(db, agents, customer_id) -> None:  # t
         lambda s: wf.check_bank_details(s, agents["agent"], case_id, iban=NEW_IBAN, holder="x"),
     ]
     for attempt in attempts:
-        with pytest.raises(Refused, match="est close .*Ouvrez une nouvelle vérification"), db.write() as s:
+        with pytest.raises(Refused, match=r"est close .*Ouvrez une nouvelle vérification"), db.write() as s:
             attempt(s)
     with db.read() as s:
         case = wf.get_case(s, agents["agent"], case_id)
@@ -438,7 +438,7 @@ def test_stale_screen_gets_a_concurrent_edit(db, agents, customer_id) -> None:  
     with db.read() as s:
         seen = wf.get_case(s, agents["agent"], case_id).version
     _identity(db, agents["agent2"], case_id, td3())
-    with pytest.raises(ConcurrentEdit, match="bruno.agent"), db.write() as s:
+    with pytest.raises(ConcurrentEdit, match=r"bruno\.agent"), db.write() as s:
         wf.decide(s, agents["agent"], case_id, wf.Decision.VERIFIED, expected_version=seen)
 
 
