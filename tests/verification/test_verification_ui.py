@@ -135,6 +135,14 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     assert not page.verified_button.isEnabled() and not page.check_mrz_button.isEnabled()
     page.grab().save(str(tmp_path / "verification.png"))
 
+    # Coming back to the customer later shows the decided case, read-only.
+    other = create(ui_context)
+    qtbot.addWidget(other)
+    other.load_customer(customer_id)
+    qtbot.waitUntil(lambda: "est close" in other.message.text(), timeout=20000)
+    assert len(other.result_rows()) == len(page.result_rows()) and other.documents.count() == 3
+    assert not other.verified_button.isEnabled() and other.new_case_button.isEnabled()
+
     with ui_context.db.read() as s:
         case = s.execute(select(VerificationCase)).scalar_one()
         assert case.status is VerificationStatus.VERIFIED

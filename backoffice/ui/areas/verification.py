@@ -348,15 +348,13 @@ class VerificationPage(QWidget):
         self.load_customer(choices[0].id)
 
     def load_customer(self, customer_id: int) -> None:
-        """Show a customer and resume the case still open for them, if any (also used by the customer file)."""
+        """Show a customer with their current case: resumed when open, read-only when decided."""
         actor = self.ctx.actor
 
         def load(s: Session) -> tuple[wf.CustomerBrief, wf.VerificationSummary | None, wf.CaseView | None]:
-            return (
-                wf.customer_brief(s, actor, customer_id),
-                wf.latest_verification(s, actor, customer_id),
-                wf.open_case_of(s, actor, customer_id),
-            )
+            latest = wf.latest_verification(s, actor, customer_id)
+            case = wf.get_case(s, actor, latest.case_id) if latest is not None else None
+            return wf.customer_brief(s, actor, customer_id), latest, case
 
         self._read(load, self._customer_loaded)
 
@@ -364,8 +362,13 @@ class VerificationPage(QWidget):
         self.customer, self.latest, case = loaded
         self.message.setText("")
         self._set_case(case)
-        if case is not None:
+        if case is not None and case.is_open:
             self._info(f"Vérification n° {case.id} en cours reprise.")
+        elif case is not None:
+            self._info(
+                f"Dernière vérification (n° {case.id}) affichée : elle est close. « Nouvelle vérification » "
+                "pour une nouvelle demande."
+            )
 
     def new_case(self) -> None:
         if self.customer is None:
