@@ -175,22 +175,22 @@ def inspect_upload(content: bytes, filename: str, settings: DocumentSettings) ->
             "une version plus légère (scan en 200 dpi, photo moins définie)."
         )
     kind = filetype.guess(data)
-    mime = kind.mime if kind is not None else None
     accepted = accepted_types_text(settings)
+    if kind is None:
+        raise InvalidInput(
+            f"Le contenu du fichier « {shown} » n'est pas reconnu : ce n'est ni une image ni un PDF lisible. "
+            f"Formats acceptés : {accepted}."
+        )
+    mime = kind.mime
     if mime in ("image/heic", "image/heif"):
         raise InvalidInput(
             f"Le fichier « {shown} » est une photo HEIC/HEIF (format des iPhone) : ce format n'est pas lu par "
             f"l'application. Demandez au client une photo en JPEG (réglage iPhone : Appareil photo > Formats > "
             f"« Le plus compatible ») ou un PDF. Formats acceptés : {accepted}."
         )
-    if mime is None:
-        raise InvalidInput(
-            f"Le contenu du fichier « {shown} » n'est pas reconnu : ce n'est ni une image ni un PDF lisible. "
-            f"Formats acceptés : {accepted}."
-        )
     if mime not in settings.allowed_types:
         raise InvalidInput(
-            f"Le fichier « {shown} » contient en réalité un fichier de type « {kind.extension.upper()} » "  # type: ignore[union-attr]
+            f"Le fichier « {shown} » contient en réalité un fichier de type « {kind.extension.upper()} » "
             f"({mime}) : ce type n'est pas accepté. Formats acceptés : {accepted}."
         )
     announced = _EXTENSION_TYPES.get(_extension(shown))
@@ -245,13 +245,14 @@ def _check_pixels(width: int, height: int, shown: str, settings: DocumentSetting
     if Image.MAX_IMAGE_PIXELS is not None:
         limit = min(limit, Image.MAX_IMAGE_PIXELS)
     if width * height > limit:
-        megapixels = width * height / 1_000_000
         raise InvalidInput(
-            f"L'image « {shown} » fait {width} × {height} pixels ({megapixels:,.0f} mégapixels) : la limite est "
-            f"de {limit / 1_000_000:,.0f} mégapixels. Demandez au client une photo moins définie.".replace(
-                ",", "\u202f"
-            )
+            f"L'image « {shown} » fait {width} × {height} pixels ({_megapixels(width * height)} mégapixels) : la "
+            f"limite est de {_megapixels(limit)} mégapixels. Demandez au client une photo moins définie."
         )
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:,.0f}".replace(",", "\u202f")
 
 
 def _inspect_pdf(data: bytes, shown: str, settings: DocumentSettings) -> int:
