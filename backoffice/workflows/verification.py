@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from backoffice.checks import bank, identifiers
 from backoffice.checks.address import addresses_match
 from backoffice.checks.mrz import CheckStatus, MrzFormatError, MrzResult, compare_identity, parse_mrz
-from backoffice.checks.names import holder_matches_customer
+from backoffice.checks.names import HolderMatch, holder_matches_customer
 from backoffice.clock import to_paris
 from backoffice.errors import ConcurrentEdit, InvalidInput, NotFound, Refused
 from backoffice.models import (
@@ -68,10 +68,10 @@ PROOF_KIND_LABELS = {
     ProofOfAddressKind.OTHER: "Autre justificatif",
 }
 _MRZ_CHECK_LABELS = {
-    "document_number": "Clé du numéro de document",
-    "birth_date": "Clé de la date de naissance",
-    "expiry_date": "Clé de la date d'expiration",
-    "optional_data": "Clé des données facultatives",
+    "document_number": "Clé du n° de document",
+    "birth_date": "Clé date de naissance",
+    "expiry_date": "Clé date d'expiration",
+    "optional_data": "Clé données facultatives",
     "composite": "Clé composite",
 }
 
@@ -692,20 +692,30 @@ def check_proof_of_address(
     return view
 
 
+def _holder_match(customer: Customer, text: str) -> HolderMatch:
+    """The customer named on a document, under the usage name or the birth name; a full match wins."""
+    matches = [
+        holder_matches_customer(text, surname, customer.first_names)
+        for surname in (customer.last_name, customer.birth_name)
+        if surname
+    ]
+    return next((m for m in matches if m.matched and m.reason is None), None) or next(
+        (m for m in matches if m.matched), matches[0]
+    )
+
+
 def _name_row(customer: Customer, name: str) -> tuple[str, str, CheckOutcome, str | None, dict[str, Any]]:
     label = "Nom sur le justificatif"
     if not name.strip():
         return ("address.name", label, CheckOutcome.FAILED, "nom du justificatif non saisi", {})
-    matches = [
-        holder_matches_customer(name, surname, customer.first_names)
-        for surname in (customer.last_name, customer.birth_name)
-        if surname
-    ]
-    best = next((m for m in matches if m.matched and m.reason is None), None) or next(
-        (m for m in matches if m.matched), matches[0]
-    )
-    outcome = CheckOutcome.PASSED if best.matched else CheckOutcome.FAILED
-    return ("address.name", label, outcome, best.reason, {})
+    match = _holder_match(customer, name)
+    if not match.matched:
+        reason = (
+            f"« {name.strip()} » ne correspond pas au client « {customer.first_names} {customer.last_name} »"
+        )
+        return ("address.name", label, CheckOutcome.FAILED, reason, {})
+    partial = "prénom absent du justificatif : seul le nom a été vérifié" if match.reason else None
+    return ("address.name", label, CheckOutcome.PASSED, partial, {})
 
 
 def check_bank_details(
@@ -778,11 +788,7 @@ def check_bank_details(
             else "banque absente du registre : vérifiez le BIC sur le RIB"
         )
         rows.append(("bank.bic", "Banque", CheckOutcome.NOT_APPLICABLE, reason, {}))
-    holder_match = holder_matches_customer(holder, customer.last_name, customer.first_names)
-    if not holder_match.matched and customer.birth_name:
-        by_birth_name = holder_matches_customer(holder, customer.birth_name, customer.first_names)
-        if by_birth_name.matched:
-            holder_match = by_birth_name
+    holder_match = _holder_match(customer, holder)
     rows.append(
         (
             "bank.holder",

@@ -268,11 +268,17 @@ class VerificationPage(QWidget):
         self.results = QTreeWidget()
         self.results.setObjectName("results")
         self.results.setHeaderLabels(["Contrôle", "Résultat", "Motif"])
-        self.results.setColumnWidth(0, 240)
-        self.results.setColumnWidth(1, 100)
+        self.results.setColumnWidth(0, 210)
+        self.results.setColumnWidth(1, 95)
         self.results.setWordWrap(True)
         self.results.setMinimumHeight(200)
+        self.results.currentItemChanged.connect(self._result_selected)
+        self.result_detail = QLabel("")
+        self.result_detail.setObjectName("resultDetail")
+        self.result_detail.setWordWrap(True)
+        self.result_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         results_layout.addWidget(self.results)
+        results_layout.addWidget(self.result_detail)
         layout.addWidget(results, 1)
 
         decision = QGroupBox("Décision")
@@ -629,8 +635,13 @@ class VerificationPage(QWidget):
         bank = f"IBAN {customer.iban_masked}" if customer.iban_masked else "aucun IBAN au dossier"
         latest = "jamais vérifié"
         if self.latest is not None:
-            when = self.latest.decided_at or self.latest.opened_at
-            latest = f"{self.latest.status_label} le {french_date(to_paris(when).date())}"
+            if self.latest.decided_at is None:
+                opened = french_date(to_paris(self.latest.opened_at).date())
+                latest = f"{self.latest.status_label} (ouverte le {opened})"
+            else:
+                latest = (
+                    f"{self.latest.status_label} le {french_date(to_paris(self.latest.decided_at).date())}"
+                )
             if self.latest.covered:
                 latest += f" ({self.latest.covered_text})"
         self.customer_label.setText(
@@ -674,10 +685,18 @@ class VerificationPage(QWidget):
         item.setData(Qt.ItemDataRole.UserRole, document.id)
         return item
 
+    def _result_selected(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        if item is None or not item.text(2):
+            self.result_detail.setText("")
+            return
+        self.result_detail.setText(f"<b>{item.text(0)}</b> : {item.text(2)}")
+
     def _show_results(self) -> None:
         self.results.clear()
+        self.result_detail.setText("")
         if self.case is None:
             return
+        first_failed: QTreeWidgetItem | None = None
         for group in wf.GROUPS:
             checks = self.case.checks_of(group)
             if not checks:
@@ -699,7 +718,11 @@ class VerificationPage(QWidget):
                 item.setData(0, Qt.ItemDataRole.UserRole, check.name)
                 item.setToolTip(2, check.reason or "")
                 parent.addChild(item)
+                if first_failed is None and check.outcome is CheckOutcome.FAILED:
+                    first_failed = item
             parent.setExpanded(True)
+        if first_failed is not None:
+            self.results.setCurrentItem(first_failed)
 
     def result_rows(self) -> list[tuple[str, str, str]]:
         """(name, outcome text, reason) of every displayed check, in order; what the agent reads."""
