@@ -103,7 +103,7 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     QApplication.clipboard().setText(_valid_td3())
     page.mrz.setFocus()
     page.mrz.paste()
-    qtbot.mouseClick(page.check_mrz_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(page.mrz, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: any(r[0] == "identity.surname" for r in page.result_rows()), timeout=20000)
     identity_rows = {name: (outcome, reason) for name, outcome, reason in page.result_rows()}
     assert identity_rows["identity.mrz.composite"][0] == "Réussi"

@@ -106,6 +106,12 @@ class VerificationPage(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.message)
 
+        for field, slot in ((self.mrz, self.check_identity), (self.proof_address, self.check_address)):
+            submit = QAction(field)
+            submit.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+            submit.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            submit.triggered.connect(slot)
+            field.addAction(submit)
         find_shortcut = QAction(self)
         find_shortcut.setShortcut(QKeySequence("Ctrl+F"))
         find_shortcut.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
