@@ -9,22 +9,11 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from backoffice.models import VerificationCase, VerificationStatus
+from backoffice.models import Customer, VerificationCase, VerificationPurpose, VerificationStatus
 from backoffice.ui.areas.verification import VerificationPage, create
 from backoffice.ui.document_viewer import DocumentViewer
+from tests.verification.helpers import td3
 from tests.verification.samples import jpeg, pdf, png
-
-TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F3412159ZE184226B<<<<<10"
-
-
-def _valid_td3() -> str:
-    from backoffice.checks.mrz import check_digit
-
-    line2 = "L898902C36UTO7408122F341215"
-    line2 += check_digit("341215")
-    line2 += "ZE184226B<<<<<1"
-    composite = line2[0:10] + line2[13:20] + line2[21:43]
-    return TD3.splitlines()[0] + "\n" + line2 + check_digit(composite)
 
 
 def _drop(page: VerificationPage, paths: list[Path]) -> None:
@@ -47,8 +36,6 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     page.resize(1400, 900)
     page.show()
     with ui_context.db.read() as s:
-        from backoffice.models import Customer
-
         client_number = s.get(Customer, customer_id).client_number  # type: ignore[union-attr]
 
     # The agent types the client number the way customers dictate it.
@@ -57,11 +44,7 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     qtbot.waitUntil(lambda: "ERIKSSON" in page.customer_label.text(), timeout=20000)
     assert "jamais vérifié" in page.customer_label.text()
 
-    page.purpose.setCurrentIndex(
-        page.purpose.findData(
-            __import__("backoffice.models", fromlist=["x"]).VerificationPurpose.BANK_DETAILS_CHANGE
-        )
-    )
+    page.purpose.setCurrentIndex(page.purpose.findData(VerificationPurpose.BANK_DETAILS_CHANGE))
     qtbot.mouseClick(page.new_case_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.case is not None, timeout=20000)
     assert "En cours" in page.case_label.text()
@@ -100,7 +83,7 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     qtbot.waitUntil(
         lambda: page.viewer.showing_image and "cni.jpg" in page.viewer.title.text(), timeout=20000
     )
-    QApplication.clipboard().setText(_valid_td3())
+    QApplication.clipboard().setText(td3())
     page.mrz.setFocus()
     page.mrz.paste()
     qtbot.keyClick(page.mrz, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
