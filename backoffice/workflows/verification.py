@@ -55,6 +55,8 @@ GROUP_DOCUMENT_KIND = {
 }
 _GROUP_PREFIX = {IDENTITY: "identity.", ADDRESS: "address.", BANK_DETAILS: "bank."}
 BANK_CHANGE_CHECK = "bank.change"
+# One check before it is stored: name, French label, outcome, French reason, details (never a full number).
+Row = tuple[str, str, CheckOutcome, str | None, dict[str, Any]]
 
 PURPOSE_LABELS = {
     VerificationPurpose.UNLOCK: "Déblocage de l'espace assuré",
@@ -482,32 +484,48 @@ def _pick_document(case: VerificationCase, group: str, document_id: int | None) 
     return max(candidates, key=lambda d: (d.uploaded_at, d.id)).id if candidates else None
 
 
-def _replace_checks(
+def _store_checks(
     session: Session,
+    actor: Actor,
     case: VerificationCase,
     group: str,
-    rows: list[tuple[str, str, CheckOutcome, str | None, dict[str, Any]]],
+    rows: list[Row],
     document_id: int | None,
-) -> None:
-    """A re-run replaces the group's previous results: the stored checks are those the decision rests on."""
+    what: str,
+    details: dict[str, Any],
+) -> CaseView:
+    """Replace the group's previous results (a re-run supersedes them), then audit the run without its data."""
+    document = _pick_document(case, group, document_id)
     prefix = _GROUP_PREFIX[group]
     case.checks[:] = [c for c in case.checks if not c.name.startswith(prefix)]
     session.flush()
     moment = now(session)
-    for name, label, outcome, reason, details in rows:
+    for name, label, outcome, reason, row_details in rows:
         case.checks.append(
             VerificationCheck(
-                document_id=document_id,
+                document_id=document,
                 name=name,
                 label=label,
                 outcome=outcome,
                 reason=reason[:500] if reason else None,
-                details=details,
+                details=row_details,
                 checked_at=moment,
             )
         )
     _touch(case)
     session.flush()
+    view = _view(session, case)
+    audit.record(
+        session,
+        actor,
+        "verification.check",
+        f"Contrôle {what} (vérification n° {case.id}) : {_tally(rows)}",
+        target_type="verification_case",
+        target_id=case.id,
+        customer_id=case.customer_id,
+        details={"group": group, "document_id": document, **details},
+    )
+    return view
 
 
 _OUTCOME = {
@@ -517,7 +535,7 @@ _OUTCOME = {
 }
 
 
-def _tally(rows: list[tuple[str, str, CheckOutcome, str | None, dict[str, Any]]]) -> str:
+def _tally(rows: list[Row]) -> str:
     counts = {o: sum(1 for r in rows if r[2] is o) for o in CheckOutcome}
     return (
         f"{counts[CheckOutcome.PASSED]} réussi(s), {counts[CheckOutcome.FAILED]} échoué(s), "
@@ -525,26 +543,23 @@ def _tally(rows: list[tuple[str, str, CheckOutcome, str | None, dict[str, Any]]]
     )
 
 
-def _identity_rows(
-    result: MrzResult, customer: Customer, on: date
-) -> list[tuple[str, str, CheckOutcome, str | None, dict[str, Any]]]:
+def _identity_rows(result: MrzResult, customer: Customer, on: date) -> list[Row]:
     document_details: dict[str, Any] = {
         "format": result.format.value,
         "document_type": result.document_type,
         "issuing_country": result.issuing_country,
         "number_last4": result.document_number[-4:] if len(result.document_number) > 4 else "",
     }
-    rows: list[tuple[str, str, CheckOutcome, str | None, dict[str, Any]]] = []
-    for check in result.checks:
-        rows.append(
-            (
-                f"identity.mrz.{check.name}",
-                _MRZ_CHECK_LABELS.get(check.name, check.label),
-                _OUTCOME[check.status],
-                check.reason,
-                {},
-            )
+    rows: list[Row] = [
+        (
+            f"identity.mrz.{check.name}",
+            _MRZ_CHECK_LABELS.get(check.name, check.label),
+            _OUTCOME[check.status],
+            check.reason,
+            document_details if index == 0 else {},
         )
+        for index, check in enumerate(result.checks)
+    ]
     comparisons = compare_identity(
         result,
         customer.last_name,
@@ -559,7 +574,6 @@ def _identity_rows(
         if check.name == "expiry" and result.expiry_date is not None:
             details["expiry_date"] = result.expiry_date.isoformat()
         rows.append((f"identity.{check.name}", check.label, _OUTCOME[check.status], check.reason, details))
-    rows[0] = (rows[0][0], rows[0][1], rows[0][2], rows[0][3], document_details)
     return rows
 
 
@@ -581,19 +595,16 @@ def check_identity(
         result = parse_mrz(mrz_text, on, old_id_extension_years=extension)
     except MrzFormatError as exc:
         raise InvalidInput(str(exc), field="mrz") from exc
-    document = _pick_document(case, IDENTITY, document_id)
     rows = _identity_rows(result, customer, on)
-    _replace_checks(session, case, IDENTITY, rows, document)
-    view = _view(session, case)
-    audit.record(
+    view = _store_checks(
         session,
         actor,
-        "verification.check",
-        f"Contrôle de la pièce d'identité (vérification n° {case.id}) : {_tally(rows)}",
-        target_type="verification_case",
-        target_id=case.id,
-        customer_id=case.customer_id,
-        details={"group": IDENTITY, "document_id": document, "format": result.format.name},
+        case,
+        IDENTITY,
+        rows,
+        document_id,
+        "de la pièce d'identité",
+        {"format": result.format.name},
     )
     suggested = "\n".join(result.corrected_lines) if result.corrected_lines else None
     return IdentityCheckRun(view, suggested)
@@ -630,7 +641,7 @@ def check_proof_of_address(
         else settings.proof_of_address_max_age_months
     )
     oldest = months_before(on, max_months)
-    rows: list[tuple[str, str, CheckOutcome, str | None, dict[str, Any]]] = []
+    rows: list[Row] = []
     age_details = {
         "proof_kind": proof_kind.value,
         "document_date": document_date.isoformat(),
@@ -676,20 +687,16 @@ def check_proof_of_address(
                 {},
             )
         )
-    document = _pick_document(case, ADDRESS, document_id)
-    _replace_checks(session, case, ADDRESS, rows, document)
-    view = _view(session, case)
-    audit.record(
+    return _store_checks(
         session,
         actor,
-        "verification.check",
-        f"Contrôle du justificatif de domicile (vérification n° {case.id}) : {_tally(rows)}",
-        target_type="verification_case",
-        target_id=case.id,
-        customer_id=case.customer_id,
-        details={"group": ADDRESS, "document_id": document, "proof_kind": proof_kind.value},
+        case,
+        ADDRESS,
+        rows,
+        document_id,
+        "du justificatif de domicile",
+        {"proof_kind": proof_kind.value},
     )
-    return view
 
 
 def _holder_match(customer: Customer, text: str) -> HolderMatch:
@@ -704,7 +711,7 @@ def _holder_match(customer: Customer, text: str) -> HolderMatch:
     )
 
 
-def _name_row(customer: Customer, name: str) -> tuple[str, str, CheckOutcome, str | None, dict[str, Any]]:
+def _name_row(customer: Customer, name: str) -> Row:
     label = "Nom sur le justificatif"
     if not name.strip():
         return ("address.name", label, CheckOutcome.FAILED, "nom du justificatif non saisi", {})
@@ -737,7 +744,7 @@ def check_bank_details(
     customer = _customer(session, case.customer_id)
     result = bank.check_iban(iban)
     masked = bank.mask_iban(result.iban) if result.iban else ""
-    rows: list[tuple[str, str, CheckOutcome, str | None, dict[str, Any]]] = []
+    rows: list[Row] = []
     iban_ok = result.valid or result.rib is not None  # the RIB key has its own row below
     rows.append(
         (
@@ -825,25 +832,17 @@ def check_bank_details(
             case.proposed_iban = result.iban
             case.proposed_bic = result.bic
             case.proposed_holder = holder.strip()[:120] or None
-    document = _pick_document(case, BANK_DETAILS, document_id)
-    _replace_checks(session, case, BANK_DETAILS, rows, document)
-    view = _view(session, case)
-    audit.record(
+    change = bool(case.proposed_iban)
+    return _store_checks(
         session,
         actor,
-        "verification.check",
-        f"Contrôle du RIB (vérification n° {case.id}, IBAN {masked or 'vide'}) : {_tally(rows)}"
-        + (" — changement de coordonnées bancaires" if case.proposed_iban else ""),
-        target_type="verification_case",
-        target_id=case.id,
-        customer_id=case.customer_id,
-        details={
-            "group": BANK_DETAILS,
-            "document_id": document,
-            "bank_details_change": bool(case.proposed_iban),
-        },
+        case,
+        BANK_DETAILS,
+        rows,
+        document_id,
+        f"du RIB, IBAN {masked or 'vide'}" + (" — changement de coordonnées bancaires" if change else ""),
+        {"bank_details_change": change},
     )
-    return view
 
 
 def _covered(case: VerificationCase) -> tuple[list[str], list[str]]:
