@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from PySide6.QtCore import QDate, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -184,3 +186,38 @@ def test_viewer_keyboard_zoom_rotate_fit(qtbot) -> None:  # type: ignore[no-unty
     qtbot.keyClick(viewer, Qt.Key.Key_Plus)
     assert not viewer.fit_mode and viewer.pdf_view.zoomFactor() > 0
     assert not viewer.rotate_action.isEnabled()
+
+
+def test_customer_file_opens_the_area_on_a_customer(qtbot, ui_context, customer_id) -> None:  # type: ignore[no-untyped-def]
+    from backoffice.ui.areas.verification import open_verification_for
+    from backoffice.ui.main_window import MainWindow
+
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    open_verification_for(ui_context, customer_id)
+    page = window.pages["verification"]
+    assert window.stack.currentWidget() is page
+    qtbot.waitUntil(lambda: "ERIKSSON" in page.customer_label.text(), timeout=20000)
+
+
+def test_without_an_open_case_nothing_is_uploaded_and_the_agent_is_told(  # type: ignore[no-untyped-def]
+    qtbot, ui_context, customer_id, tmp_path: Path
+) -> None:
+    from backoffice.errors import InvalidInput
+    from backoffice.ui.areas.verification import read_upload
+
+    page = create(ui_context)
+    qtbot.addWidget(page)
+    page.load_customer(customer_id)
+    qtbot.waitUntil(lambda: page.customer is not None, timeout=20000)
+    photo = tmp_path / "cni.png"
+    photo.write_bytes(png())
+    _drop(page, [photo])
+    assert "Ouvrez d'abord une vérification" in page.message.text()
+    qtbot.mouseClick(page.new_case_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.case is not None, timeout=20000)
+    qtbot.mouseClick(page.reject_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "motif du refus" in page.message.text(), timeout=20000)
+    assert page.case.is_open  # type: ignore[union-attr]
+    with pytest.raises(InvalidInput, match="Impossible de lire le fichier « absent.pdf »"):
+        read_upload(tmp_path / "absent.pdf", 100)
