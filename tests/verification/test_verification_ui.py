@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from PySide6.QtCore import QDate, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -219,5 +218,5 @@ def test_without_an_open_case_nothing_is_uploaded_and_the_agent_is_told(  # type
     qtbot.mouseClick(page.reject_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "motif du refus" in page.message.text(), timeout=20000)
     assert page.case.is_open  # type: ignore[union-attr]
-    with pytest.raises(InvalidInput, match="Impossible de lire le fichier « absent.pdf »"):
+    with pytest.raises(InvalidInput, match=r"Impossible de lire le fichier « absent\.pdf »"):
         read_upload(tmp_path / "absent.pdf", 100)
