@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QIcon, QImage, QKeySequence
 from PySide6.QtWidgets import (
@@ -70,8 +71,6 @@ def read_upload(path: Path, max_bytes: int) -> bytes:
 
 
 def french_date(value: date) -> str:
-    from babel.dates import format_date
-
     return format_date(value, "d MMMM y", locale="fr_FR")
 
 
