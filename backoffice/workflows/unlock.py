@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
-from backoffice.checks.identifiers import IdentifierKind, classify_identifier, normalize_contract_number
+from backoffice.checks.identifiers import IdentifierKind, classify_identifier
 from backoffice.clock import PARIS
 from backoffice.errors import ConcurrentEdit, InvalidInput, NotFound, Refused
 from backoffice.models import (
@@ -441,11 +441,11 @@ def check_answers(
     if not typed:
         result["contract_number"] = "not_asked"
     else:
-        number = normalize_contract_number(typed)
+        numbers = [c.value for c in classify_identifier(typed) if c.kind is not IdentifierKind.CLIENT_NUMBER]
         known = (
-            number is not None
+            bool(numbers)
             and session.execute(
-                select(Contract.id).where(Contract.customer_id == customer.id, Contract.number == number)
+                select(Contract.id).where(Contract.customer_id == customer.id, Contract.number.in_(numbers))
             ).first()
         )
         result["contract_number"] = "answered" if known else "mismatch"
