@@ -37,7 +37,7 @@ EXPORT_BATCH = 500
 def mask_email(email: str) -> str:
     """ "m•••••@example.fr": enough for the caller to recognise their address, not to read it out."""
     local, _, domain = email.partition("@")
-    return f"{local[:1]}{'•' * max(len(local) - 1, 3)}@{domain}"
+    return f"{local[:1]}{'•' * 5}@{domain}"
 
 
 def mask_phone(e164: str) -> str:

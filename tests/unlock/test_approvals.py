@@ -58,7 +58,7 @@ def test_another_supervisor_approves_and_the_unlock_runs(db: Database, agents: d
 
 
 def test_requester_cannot_approve_own_request(db: Database, agents: dict[str, Actor]) -> None:
-    locked, request_id = request_unlock(db, agents["supervisor"], agents["agent2"])
+    _locked, request_id = request_unlock(db, agents["supervisor"], agents["agent2"])
     with db.read() as s:
         assert approvals.list_pending(s, agents["supervisor"])[0].own
     for decide in (
@@ -147,7 +147,7 @@ def test_two_supervisors_approving_at_once_unlock_once(db: Database, agents: dic
         with db.read() as s:
             version = s.get(ApprovalRequest, request_id).version  # type: ignore[union-attr]
 
-        def approve_as(who: str) -> Callable[[], Any]:
+        def approve_as(who: str, request_id: int = request_id, version: int = version) -> Callable[[], Any]:
             def call() -> Any:
                 with db.write() as s:
                     return approvals.approve(s, agents[who], request_id, expected_version=version)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -169,7 +170,7 @@ def test_two_redemptions_of_one_code_exactly_one_succeeds(db: Database, agents: 
     for _round in range(3):
         locked = unlocked(db, agents)
         code = code_sent(db, locked.customer_id)
-        results = run_together([lambda: redeem(db, locked.account_id, code) for _ in range(2)])
+        results = run_together([partial(redeem, db, locked.account_id, code) for _ in range(2)])
         assert sorted(r.ok for r in results) == [False, True], results
         with db.read() as s:
             row = s.execute(

@@ -138,11 +138,8 @@ def test_no_secret_in_audit_outbox_or_logs(
         pending = bank_details.request_change(
             s, agents["agent"], fraud.customer_id, case.id, expected_version=version
         )  # type: ignore[union-attr]
-    with pytest.raises(Refused):
-        with db.write() as s:
-            bank_details.request_change(
-                s, agents["agent2"], fraud.customer_id, case.id, expected_version=version
-            )  # type: ignore[union-attr]
+    with pytest.raises(Refused), db.write() as s:
+        bank_details.request_change(s, agents["agent2"], fraud.customer_id, case.id, expected_version=version)  # type: ignore[union-attr]
     with db.write() as s:
         approvals.approve(s, agents["supervisor2"], pending.approval_request_id)  # type: ignore[arg-type]
     with pytest.raises(Refused), db.write() as s:
