@@ -546,7 +546,10 @@ def unlock_account(
             ApprovalKind.UNLOCK_AFTER_FRAUD_SUSPICION,
             customer_id=customer_id,
             account_id=account_id,
-            reason=f"Déblocage après {facts.rule.title.lower()} ({LOCK_REASON_LABELS[account.lock_reason or LockReason.MANUAL].lower()}), vérification d'identité n° {facts.case.id}",
+            reason=(
+                f"Motif du blocage : {LOCK_REASON_LABELS[account.lock_reason or LockReason.MANUAL].lower()} ; "
+                f"vérification d'identité n° {facts.case.id}"
+            ),
             payload={
                 "channel": channel.value,
                 "verification_case_id": facts.case.id,

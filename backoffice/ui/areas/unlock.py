@@ -87,7 +87,7 @@ class RowsModel(QAbstractTableModel):
             return None
         _title, raw, shown = self.columns[index.column()]
         value = raw(self.rows[index.row()])
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return shown(value)
         if role == Qt.ItemDataRole.UserRole:
             return value
@@ -121,8 +121,10 @@ def _table(model: RowsModel) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSortingEnabled(True)
     view.verticalHeader().setVisible(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+    view.setWordWrap(True)
     return view
 
 
@@ -148,8 +150,8 @@ def queue_model() -> RowsModel:
             ("Client", lambda a: f"{a.customer_name} ({a.client_number})", _text),
             ("Demandée par", lambda a: a.requested_by + (" (vous)" if a.own else ""), _text),
             ("Le", lambda a: a.requested_at, fr_datetime),
-            ("Motif", lambda a: a.reason, _text),
             ("Détail", lambda a: a.detail, _text),
+            ("Motif", lambda a: a.reason, _text),
         ]
     )
 
