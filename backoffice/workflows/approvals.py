@@ -156,10 +156,21 @@ class Decision:
     message: str
 
 
-def _load(session: Session, request_id: int) -> ApprovalRequest:
+def _load(
+    session: Session, actor: Actor, request_id: int, permission: Permission | None = None
+) -> ApprovalRequest:
+    """The request, once the actor's permission for it is checked (supervisors decide; by default)."""
     request = session.get(ApprovalRequest, request_id)
     if request is None:
         raise NotFound("Demande de validation introuvable.")
+    require(
+        session,
+        actor,
+        permission or Permission.APPROVAL_DECIDE,
+        target_type="approval_request",
+        target_id=request_id,
+        customer_id=request.customer_id,
+    )
     return request
 
 
@@ -222,15 +233,7 @@ def approve(
     session: Session, actor: Actor, request_id: int, *, expected_version: int | None = None
 ) -> Decision:
     """A second supervisor agrees: the action runs now, in the same transaction, exactly once."""
-    request = _load(session, request_id)
-    require(
-        session,
-        actor,
-        Permission.APPROVAL_DECIDE,
-        target_type="approval_request",
-        target_id=request_id,
-        customer_id=request.customer_id,
-    )
+    request = _load(session, actor, request_id)
     if request.requested_by_id == actor.agent_id:
         raise _refuse(
             "Vous ne pouvez pas valider votre propre demande : un autre superviseur doit le faire.",
@@ -274,15 +277,7 @@ def _close_bank_change(session: Session, request: ApprovalRequest, status: BankD
 def reject(
     session: Session, actor: Actor, request_id: int, comment: str, *, expected_version: int | None = None
 ) -> Decision:
-    request = _load(session, request_id)
-    require(
-        session,
-        actor,
-        Permission.APPROVAL_DECIDE,
-        target_type="approval_request",
-        target_id=request_id,
-        customer_id=request.customer_id,
-    )
+    request = _load(session, actor, request_id)
     comment = comment.strip()
     if len(comment) < 3:
         raise InvalidInput("Indiquez au conseiller pourquoi vous refusez la demande.", "comment")
@@ -313,20 +308,13 @@ def cancel(
     session: Session, actor: Actor, request_id: int, *, expected_version: int | None = None
 ) -> Decision:
     """Only the requester withdraws their request, while it is still pending."""
-    request = _load(session, request_id)
+    kind = session.execute(select(ApprovalRequest.kind).where(ApprovalRequest.id == request_id)).scalar()
     permission = (
         Permission.BANK_DETAILS_CHANGE
-        if request.kind is ApprovalKind.BANK_DETAILS_CHANGE
+        if kind is ApprovalKind.BANK_DETAILS_CHANGE
         else Permission.ACCOUNT_UNLOCK
     )
-    require(
-        session,
-        actor,
-        permission,
-        target_type="approval_request",
-        target_id=request_id,
-        customer_id=request.customer_id,
-    )
+    request = _load(session, actor, request_id, permission)
     if request.requested_by_id != actor.agent_id:
         raise _refuse(
             "Seul l'auteur d'une demande peut l'annuler ; un superviseur la refuse.",

@@ -104,44 +104,25 @@ def notify_on_file(
     session: Session, customer: Customer, *, kind: str, subject: str, body: str, sms_body: str
 ) -> list[OutboxMessage]:
     """A security notification to every contact already on file (a letter when there is none)."""
-    messages = []
+    targets: list[tuple[OutboxChannel, str, str | None, str]] = []
     if customer.email:
-        messages.append(
-            queue(
-                session,
-                customer_id=customer.id,
-                channel=OutboxChannel.EMAIL,
-                kind=kind,
-                recipient=customer.email,
-                subject=subject,
-                body=body,
-            )
-        )
+        targets.append((OutboxChannel.EMAIL, customer.email, subject, body))
     if customer.phone_mobile:
-        messages.append(
-            queue(
-                session,
-                customer_id=customer.id,
-                channel=OutboxChannel.SMS,
-                kind=kind,
-                recipient=customer.phone_mobile,
-                subject=None,
-                body=sms_body,
-            )
+        targets.append((OutboxChannel.SMS, customer.phone_mobile, None, sms_body))
+    if not targets:
+        targets.append((OutboxChannel.POST, postal_recipient(customer), subject, body))
+    return [
+        queue(
+            session,
+            customer_id=customer.id,
+            channel=channel,
+            kind=kind,
+            recipient=recipient,
+            subject=title,
+            body=text,
         )
-    if not messages:
-        messages.append(
-            queue(
-                session,
-                customer_id=customer.id,
-                channel=OutboxChannel.POST,
-                kind=kind,
-                recipient=postal_recipient(customer),
-                subject=subject,
-                body=body,
-            )
-        )
-    return messages
+        for channel, recipient, title, text in targets
+    ]
 
 
 @dataclass(frozen=True)

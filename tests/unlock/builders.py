@@ -15,6 +15,7 @@ from backoffice.models import (
     AuditRecord,
     BankDetailsChange,
     BankDetailsChangeStatus,
+    CodeChannel,
     ContractStatus,
     LockEvent,
     LockReason,
@@ -25,6 +26,7 @@ from backoffice.models import (
     VerificationPurpose,
     VerificationStatus,
 )
+from backoffice.workflows import unlock
 from backoffice.workflows.context import Actor, now
 from backoffice.workflows.unlock import IdentificationAnswers
 from tests.factories import make_account, make_contract, make_customer
@@ -170,3 +172,20 @@ def code_sent(db: Database, customer_id: int) -> str:
     match = _CODE.search(body or "")
     assert match, "the code message holds the code until it is exported"
     return match.group(1)
+
+
+def unlocked(
+    db: Database, agents: dict[str, Actor], channel: CodeChannel = CodeChannel.SMS, **customer: object
+) -> Locked:
+    """A failed-logins lock lifted by the agent: the code and the notices are in the outbox."""
+    locked = make_locked(db, LockReason.FAILED_LOGINS, **customer)
+    with db.write() as s:
+        unlock.unlock_account(
+            s,
+            agents["agent"],
+            locked.account_id,
+            expected_version=locked.version,
+            channel=channel,
+            answers=locked.answers,
+        )
+    return locked

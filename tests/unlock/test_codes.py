@@ -21,24 +21,8 @@ from backoffice.models import (
 )
 from backoffice.workflows import codes, unlock
 from backoffice.workflows.context import Actor
-from tests.unlock.builders import Locked, code_sent, make_locked
+from tests.unlock.builders import code_sent, make_locked, unlocked
 from tests.unlock.test_approvals import run_together
-
-
-def unlocked(
-    db: Database, agents: dict[str, Actor], channel: CodeChannel = CodeChannel.SMS, **customer: object
-) -> Locked:
-    locked = make_locked(db, LockReason.FAILED_LOGINS, **customer)
-    with db.write() as s:
-        unlock.unlock_account(
-            s,
-            agents["agent"],
-            locked.account_id,
-            expected_version=locked.version,
-            channel=channel,
-            answers=locked.answers,
-        )
-    return locked
 
 
 def redeem(db: Database, account_id: int, code: str) -> codes.Redemption:

@@ -19,7 +19,7 @@ from backoffice.models import AuditRecord, CodeChannel, Customer, LockReason, Ou
 from backoffice.workflows import approvals, bank_details, codes, outbox, unlock
 from backoffice.workflows.context import Actor
 from tests.conftest import TEST_PASSWORD
-from tests.unlock.builders import NEW_IBAN, code_sent, make_case, make_locked
+from tests.unlock.builders import NEW_IBAN, code_sent, make_case, make_locked, unlocked
 
 OLD_IBAN = "FR1420041010050500013M02606"
 
@@ -27,16 +27,7 @@ OLD_IBAN = "FR1420041010050500013M02606"
 def test_export_writes_one_file_per_message_and_erases_codes(
     db: Database, agents: dict[str, Actor], tmp_path: Path
 ) -> None:
-    locked = make_locked(db, LockReason.FAILED_LOGINS)
-    with db.write() as s:
-        unlock.unlock_account(
-            s,
-            agents["agent"],
-            locked.account_id,
-            expected_version=locked.version,
-            channel=CodeChannel.EMAIL,
-            answers=locked.answers,
-        )
+    locked = unlocked(db, agents, CodeChannel.EMAIL)
     code = code_sent(db, locked.customer_id)
     with pytest.raises(Refused, match="Votre rôle"), db.write() as s:
         outbox.export_outbox(s, agents["supervisor"], tmp_path)
@@ -68,16 +59,7 @@ def test_cli_export(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    locked = make_locked(db, LockReason.FAILED_LOGINS)
-    with db.write() as s:
-        unlock.unlock_account(
-            s,
-            agents["agent"],
-            locked.account_id,
-            expected_version=locked.version,
-            channel=CodeChannel.SMS,
-            answers=locked.answers,
-        )
+    unlocked(db, agents, CodeChannel.SMS)
     monkeypatch.setattr(outbox_cli, "open_database", lambda args, migrate=True: db)
     parser = argparse.ArgumentParser()
     outbox_cli.register(parser.add_subparsers(dest="command"))
@@ -97,16 +79,7 @@ def test_no_secret_in_audit_outbox_or_logs(
     secrets_seen: set[str] = {TEST_PASSWORD, OLD_IBAN, NEW_IBAN, format_iban(OLD_IBAN), format_iban(NEW_IBAN)}
     # Every path that touches a code or an IBAN: unlock, resend, wrong and right redemptions, a four-eyes
     # unlock, an IBAN change with and without four eyes, refusals.
-    plain = make_locked(db, LockReason.FAILED_LOGINS)
-    with db.write() as s:
-        unlock.unlock_account(
-            s,
-            agents["agent"],
-            plain.account_id,
-            expected_version=plain.version,
-            channel=CodeChannel.SMS,
-            answers=plain.answers,
-        )
+    plain = unlocked(db, agents, CodeChannel.SMS)
     secrets_seen.add(code_sent(db, plain.customer_id))
     with db.write() as s:
         unlock.resend_code(s, agents["agent"], plain.account_id, CodeChannel.EMAIL)
