@@ -13,6 +13,7 @@ from backoffice.models import AccountStatus, CodeChannel, ContractStatus, LockRe
 from backoffice.workflows import unlock
 from backoffice.workflows.context import Actor
 from backoffice.workflows.unlock import IdentificationAnswers, UnlockOutcome
+from tests.factories import make_account, make_customer
 from tests.unlock.builders import VERIFICATION_STATES, Locked, audit_rows, footprint, make_locked
 
 ROLES = ("agent", "claims_handler", "supervisor", "admin")
@@ -232,3 +233,33 @@ def test_state_explains_the_rule_and_history(db: Database, agents: dict[str, Act
     with db.read() as s:
         state = unlock.account_state(s, agents["agent"], locked.customer_id)
     assert state.history[0].unlocked_by == "Alice Martin" and state.status is AccountStatus.ACTIVE
+
+
+def test_staff_lock_needs_the_permission_and_a_note(db: Database, agents: dict[str, Actor]) -> None:
+    from backoffice.errors import InvalidInput
+
+    with db.write() as s:
+        account = make_account(s, make_customer(s))
+        account_id, customer_id, version = account.id, account.customer_id, account.version
+
+    def lock(who: str, note: str, reason: LockReason = LockReason.FRAUD_SUSPICION) -> unlock.LockOutcome:
+        with db.write() as s:
+            return unlock.lock_account(
+                s, agents[who], account_id, reason=reason, note=note, expected_version=version
+            )
+
+    with pytest.raises(Refused, match="Votre rôle"):
+        lock("claims_handler", "Appel suspect d'un tiers")
+    with pytest.raises(InvalidInput, match="pourquoi"):
+        lock("agent", " ")
+    with pytest.raises(InvalidInput, match="manuellement"):
+        lock("agent", "Appel suspect d'un tiers", LockReason.SECURITY)
+    outcome = lock("agent", "Appel suspect d'un tiers")
+    assert outcome.status is AccountStatus.LOCKED and "suspicion de fraude" in outcome.message
+    with db.read() as s:
+        state = unlock.account_state(s, agents["agent2"], customer_id)
+    assert state.rule is not None and state.rule.four_eyes
+    assert (
+        state.history[0].locked_by == "Alice Martin" and state.history[0].detail == "Appel suspect d'un tiers"
+    )
+    assert audit_rows(db, customer_id)[-1].action == "account.lock"

@@ -86,3 +86,18 @@ def test_supervisor_queue_cannot_approve_own_request(
     with db.read() as s:
         assert s.get(PortalAccount, locked.account_id).status is AccountStatus.ACTIVE  # type: ignore[union-attr]
     wait(ui_context)
+
+
+def test_opened_from_the_customer_file(qtbot, ui_context, db: Database) -> None:  # type: ignore[no-untyped-def]
+    from backoffice.ui.main_window import MainWindow
+
+    locked = make_locked(db, LockReason.SECURITY)
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    area.open_unlock_for(ui_context, locked.customer_id)
+    page = window.pages["unlock"]
+    assert isinstance(page, area.UnlockPage)
+    qtbot.waitUntil(lambda: page.unlock_tab.state is not None)
+    tab = page.unlock_tab
+    assert "Aucune vérification d'identité" in tab.rule.text() and not tab.unlock_button.isEnabled()
+    wait(ui_context)
