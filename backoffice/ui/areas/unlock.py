@@ -220,6 +220,7 @@ class UnlockTab(QWidget):
         self.history = history_model()
         self.history_view = _table(self.history)
         self.history_view.setObjectName("history")
+        self.history_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
 
         self.lock_reason = QComboBox()
         for reason in unlock.STAFF_LOCK_REASONS:
@@ -300,7 +301,7 @@ class UnlockTab(QWidget):
             f"Espace assuré : <b>{state.status_label}</b>{reason}{since}",
             f"Tentatives de connexion échouées : {state.failed_attempts}",
         ]
-        if state.password_reset_required:
+        if state.status is AccountStatus.ACTIVE and state.password_reset_required:
             lines.append("Code envoyé : le client doit encore choisir son nouveau mot de passe.")
         if state.pending_request:
             lines.append(
