@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from backoffice.errors import InvalidInput
@@ -116,14 +116,19 @@ class IssuedCode:
     expires_at: datetime
 
 
+def _outstanding(account_id: int) -> tuple[ColumnElement[bool], ...]:
+    """The account's codes that could still be used: neither used nor revoked (expiry is checked apart)."""
+    return (
+        OneTimeCode.account_id == account_id,
+        OneTimeCode.used_at.is_(None),
+        OneTimeCode.revoked_at.is_(None),
+    )
+
+
 def revoke_outstanding(session: Session, account_id: int) -> int:
     result = session.execute(
         update(OneTimeCode)
-        .where(
-            OneTimeCode.account_id == account_id,
-            OneTimeCode.used_at.is_(None),
-            OneTimeCode.revoked_at.is_(None),
-        )
+        .where(*_outstanding(account_id))
         .values(revoked_at=now(session))
         .execution_options(synchronize_session=False)
     )
@@ -222,11 +227,7 @@ def redeem_code(session: Session, account_id: int, code: str) -> Redemption:
     limit = settings_of(session).unlock.code_max_attempts
     candidate = session.execute(
         select(OneTimeCode)
-        .where(
-            OneTimeCode.account_id == account_id,
-            OneTimeCode.used_at.is_(None),
-            OneTimeCode.revoked_at.is_(None),
-        )
+        .where(*_outstanding(account_id))
         .order_by(OneTimeCode.created_at.desc(), OneTimeCode.id.desc())
         .limit(1)
     ).scalar_one_or_none()
