@@ -18,7 +18,7 @@ SENSITIVE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")),
     ("mrz", re.compile(r"[A-Z0-9<]{10,}<<[A-Z0-9<]{5,}")),
     ("argon2", re.compile(r"\$argon2(?:id|i|d)\$[^\s\"']+")),
-    ("code", re.compile(r"(?i)\b(code|otp|mot de passe|password|passwd)\b(\W{1,3})\d{4,10}\b")),
+    ("code", re.compile(r"(?i)\b(code|otp|mot de passe|password|passwd)\b([^\d\n\"]{0,24}?)\d{4,10}\b")),
 )
 
 
@@ -72,7 +72,9 @@ def configure(log_dir: Path, *, level: int = logging.INFO, console: bool = True)
     for handler in list(root.handlers):
         if getattr(handler, "_backoffice", False):
             root.removeHandler(handler)
-    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    file_handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
     file_handler.setFormatter(JsonFormatter())
     file_handler.addFilter(RedactingFilter())
     file_handler._backoffice = True  # type: ignore[attr-defined]

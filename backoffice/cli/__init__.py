@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "backoffice.cli.agents",
     "backoffice.cli.audit",
     "backoffice.cli.demo",
+    "backoffice.cli.privacy",
 ]
 
 
