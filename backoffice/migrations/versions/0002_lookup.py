@@ -1,7 +1,7 @@
 """lookup: name vocabulary for the one-typo search (pg_trgm on PostgreSQL, deletion neighbourhood on SQLite)
 
 Revision ID: 0002_lookup
-Revises: 0001
+Revises: 0010_audit_append_only
 Create Date: 2026-11-26 04:51:12.910160
 
 Triggers keep the vocabulary in step with ``customer.last_name_key`` whatever writes customers (workflows,
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002_lookup"
-down_revision: str | None = "0001"
+down_revision: str | None = "0010_audit_append_only"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
