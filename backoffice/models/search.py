@@ -16,6 +16,7 @@ from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backoffice.models.base import Base
+from backoffice.models.customers import Customer
 
 
 class CustomerNameTerm(Base):
@@ -42,3 +43,7 @@ class CustomerNameDeletion(Base):
 
     variant: Mapped[str] = mapped_column(String(80), primary_key=True)
     term: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+# The customer file lists the files merged into the one shown (their history is its history): an index lookup.
+Index("ix_customer_merged_into_id", Customer.merged_into_id)

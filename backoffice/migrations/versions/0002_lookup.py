@@ -59,6 +59,8 @@ def upgrade() -> None:
             postgresql_using="gin",
             postgresql_ops={"term": "gin_trgm_ops"},
         )
+    with op.batch_alter_table("customer", schema=None) as batch_op:
+        batch_op.create_index("ix_customer_merged_into_id", ["merged_into_id"], unique=False)
     op.execute("INSERT INTO customer_name_term (term) SELECT DISTINCT last_name_key FROM customer")
     if dialect == "sqlite":
         op.execute("INSERT INTO customer_name_deletion (variant, term) SELECT term, term FROM customer_name_term")
@@ -101,3 +103,5 @@ def downgrade() -> None:
         )
     op.drop_table("customer_name_term")
     op.drop_table("customer_name_deletion")
+    with op.batch_alter_table("customer", schema=None) as batch_op:
+        batch_op.drop_index("ix_customer_merged_into_id")
