@@ -63,7 +63,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_customer_merged_into_id", ["merged_into_id"], unique=False)
     op.execute("INSERT INTO customer_name_term (term) SELECT DISTINCT last_name_key FROM customer")
     if dialect == "sqlite":
-        op.execute("INSERT INTO customer_name_deletion (variant, term) SELECT term, term FROM customer_name_term")
+        op.execute(
+            "INSERT INTO customer_name_deletion (variant, term) SELECT term, term FROM customer_name_term"
+        )
         op.execute(
             "INSERT OR IGNORE INTO customer_name_deletion (variant, term) "
             "SELECT substr(term, 1, value - 1) || substr(term, value + 1), term "
