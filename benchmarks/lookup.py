@@ -145,15 +145,13 @@ def run_kind(
     replays: list[list[tuple[str, Any]]] = []
     for q in queries:
         capture.statements = []
-        capture.on = True
-        with db.read() as s:
-            call(s, q)
-        capture.on = False
-        replays.append(capture.statements)
+        capture.on = True  # recording a statement is one list append, inside the measured time
         started = time.perf_counter()
         with db.read() as s:
             call(s, q)
         workflow.append((time.perf_counter() - started) * 1000)
+        capture.on = False
+        replays.append(capture.statements)
     raw_times: list[float] = []
     raw = db.engine.raw_connection()
     try:
