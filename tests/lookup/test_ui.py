@@ -141,3 +141,12 @@ def test_other_areas_add_toolbar_actions(qtbot, ui_context, db) -> None:  # type
     finally:
         for action in extra:
             CUSTOMER_FILE_ACTIONS.remove(action)
+
+
+def test_enter_before_the_debounce_opens_the_best_hit(qtbot, ui_context, db) -> None:  # type: ignore[no-untyped-def]
+    ids = _people(db)
+    page = _page(qtbot, ui_context)
+    with qtbot.waitSignal(page.file_view.loaded, timeout=5000) as loaded:
+        qtbot.keyClicks(page.search_box, "dupont paul")
+        qtbot.keyClick(page.search_box, Qt.Key.Key_Return)
+    assert loaded.args[0].identity.id == ids[1]

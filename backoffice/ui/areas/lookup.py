@@ -137,6 +137,7 @@ class LookupPage(QWidget):
         self.ctx = ctx
         self._sequence = 0
         self._limit = PAGE
+        self._open_on_result = False
         self.last_result: SearchResult | None = None
         self.recent: list[tuple[int, str]] = []
 
@@ -290,8 +291,13 @@ class LookupPage(QWidget):
             self.message.setText(result.message or "")
         self.results.viewport().repaint()
         self.result_painted.emit(result)
-        if result.open_directly is not None and self.stack.currentWidget() is not self.file_view:
+        open_best, self._open_on_result = self._open_on_result, False
+        if self.stack.currentWidget() is self.file_view:
+            return
+        if result.open_directly is not None:
             self.open_customer(result.open_directly)
+        elif open_best and result.hits:
+            self.open_customer(result.hits[0].customer_id)
 
     def _failed(self, sequence: int, exc: BaseException) -> None:
         if sequence == self._sequence:
@@ -314,7 +320,8 @@ class LookupPage(QWidget):
             self.results.selectRow(max(0, self.results.currentIndex().row()))
 
     def _open_best(self) -> None:
-        if self.debounce.isActive():
+        if self.debounce.isActive():  # Enter before the debounce ends: search now, open the best hit
+            self._open_on_result = True
             self.run_search()
             return
         row = self.results.currentIndex().row() if self.results.currentIndex().isValid() else 0
