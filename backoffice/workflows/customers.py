@@ -322,17 +322,29 @@ def _page(rows: list[Any], limit: int) -> tuple[list[Any], bool]:
     return rows[:limit], len(rows) > limit
 
 
-def contracts_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
-    contracts = list(
-        session.execute(
-            select(Contract)
-            .where(Contract.customer_id == customer_id)
-            .order_by(Contract.status, Contract.start_date.desc(), Contract.id)
-            .offset(offset)
-            .limit(limit + 1)
-        ).scalars()
+def _owned_rows(
+    session: Session, model: Any, customer_id: int, order: tuple[Any, ...], offset: int, limit: int
+) -> tuple[list[Any], bool]:
+    """One page of a customer's rows of ``model`` (one more is read to know whether a next page exists)."""
+    stmt = (
+        select(model).where(model.customer_id == customer_id).order_by(*order).offset(offset).limit(limit + 1)
     )
-    contracts, more = _page(contracts, limit)
+    return _page(list(session.execute(stmt).scalars()), limit)
+
+
+def contracts_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
+    contracts, more = _owned_rows(
+        session,
+        Contract,
+        customer_id,
+        (
+            Contract.status,
+            Contract.start_date.desc(),
+            Contract.id,
+        ),
+        offset,
+        limit,
+    )
     coverages: dict[int, list[CoverageView]] = {}
     if contracts:
         for cov in session.execute(
@@ -404,16 +416,17 @@ def _account(session: Session, customer_id: int, ids: list[int]) -> AccountView 
 
 
 def documents_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
-    rows = list(
-        session.execute(
-            select(Document)
-            .where(Document.customer_id == customer_id)
-            .order_by(Document.uploaded_at.desc(), Document.id.desc())
-            .offset(offset)
-            .limit(limit + 1)
-        ).scalars()
+    rows, more = _owned_rows(
+        session,
+        Document,
+        customer_id,
+        (
+            Document.uploaded_at.desc(),
+            Document.id.desc(),
+        ),
+        offset,
+        limit,
     )
-    rows, more = _page(rows, limit)
     names = _agent_names(session, {d.uploaded_by_id for d in rows})
     return Section(
         tuple(
@@ -435,16 +448,17 @@ def documents_section(session: Session, customer_id: int, offset: int = 0, limit
 def verifications_section(
     session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE
 ) -> Section:
-    rows = list(
-        session.execute(
-            select(VerificationCase)
-            .where(VerificationCase.customer_id == customer_id)
-            .order_by(VerificationCase.opened_at.desc(), VerificationCase.id.desc())
-            .offset(offset)
-            .limit(limit + 1)
-        ).scalars()
+    rows, more = _owned_rows(
+        session,
+        VerificationCase,
+        customer_id,
+        (
+            VerificationCase.opened_at.desc(),
+            VerificationCase.id.desc(),
+        ),
+        offset,
+        limit,
     )
-    rows, more = _page(rows, limit)
     names = _agent_names(session, {v.decided_by_id for v in rows})
     return Section(
         tuple(
@@ -465,16 +479,17 @@ def verifications_section(
 
 
 def claims_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
-    rows = list(
-        session.execute(
-            select(Claim)
-            .where(Claim.customer_id == customer_id)
-            .order_by(Claim.declared_at.desc(), Claim.id.desc())
-            .offset(offset)
-            .limit(limit + 1)
-        ).scalars()
+    rows, more = _owned_rows(
+        session,
+        Claim,
+        customer_id,
+        (
+            Claim.declared_at.desc(),
+            Claim.id.desc(),
+        ),
+        offset,
+        limit,
     )
-    rows, more = _page(rows, limit)
     return Section(
         tuple(
             ClaimView(
@@ -494,16 +509,17 @@ def claims_section(session: Session, customer_id: int, offset: int = 0, limit: i
 
 
 def letters_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
-    rows = list(
-        session.execute(
-            select(Letter)
-            .where(Letter.customer_id == customer_id)
-            .order_by(Letter.created_at.desc(), Letter.id.desc())
-            .offset(offset)
-            .limit(limit + 1)
-        ).scalars()
+    rows, more = _owned_rows(
+        session,
+        Letter,
+        customer_id,
+        (
+            Letter.created_at.desc(),
+            Letter.id.desc(),
+        ),
+        offset,
+        limit,
     )
-    rows, more = _page(rows, limit)
     return Section(
         tuple(
             LetterView(
