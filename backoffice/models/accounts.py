@@ -83,6 +83,7 @@ class LockEvent(Versioned, Base):
         Index("ix_lock_event_reason_occurred_at", "reason", "occurred_at"),
         Index("ix_lock_event_origin_ip_occurred_at", "origin_ip", "occurred_at"),
         Index("ix_lock_event_reviewed_occurred", "reviewed_at", "occurred_at"),
+        Index("ix_lock_event_unlocked_at", "unlocked_at"),  # supervision: unlocks of a period (red flags)
     )
 
 

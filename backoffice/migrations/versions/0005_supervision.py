@@ -1,0 +1,25 @@
+"""supervision: index on lock_event.unlocked_at for the unlocks of a period
+
+Revision ID: 0005_supervision
+Revises: 0001
+Create Date: 2026-11-26 05:10:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0005_supervision"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("lock_event", schema=None) as batch_op:
+        batch_op.create_index("ix_lock_event_unlocked_at", ["unlocked_at"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("lock_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_lock_event_unlocked_at")
