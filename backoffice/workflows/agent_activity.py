@@ -112,7 +112,7 @@ def agent_activity(session: Session, actor: Actor, agent_id: int, start: date, e
     grouped = select(AuditRecord.action, AuditRecord.outcome, func.count()).where(*period)
     for action, outcome, n in session.execute(
         grouped.group_by(AuditRecord.action, AuditRecord.outcome)
-    ).tuples():
+    ):
         if outcome == "ok":
             counts[activity_kind(action)] += n
         else:

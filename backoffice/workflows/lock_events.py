@@ -161,7 +161,9 @@ def parse_origin(text: str) -> tuple[str, ...]:
     value = text.strip().rstrip("*").strip()
     if not value:
         raise InvalidInput("Indiquez une adresse IP ou un préfixe /24.", "origin")
-    if value.endswith("/24") or value.endswith("."):
+    if "/" in value or value.endswith("."):
+        if "/" in value and not value.endswith("/24"):
+            raise InvalidInput(f"Préfixe /24 non reconnu : « {text.strip()} » (exemple : 192.0.2.0/24).", "origin")
         value = value.removesuffix("/24").rstrip(".")
         octets = value.split(".")
         if len(octets) == 4 and octets[3] == "0":
@@ -327,7 +329,7 @@ def list_lock_events(
     statement = statement.order_by(*(expr.desc() if desc else expr.asc() for expr, desc in keys)).limit(
         limit + 1
     )
-    rows = [_to_row(*r) for r in session.execute(statement).tuples()]
+    rows = [_to_row(*r) for r in session.execute(statement)]
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = Cursor(sort, _sort_values(rows[-1], sort)) if more else None
@@ -342,7 +344,7 @@ def count_lock_events(session: Session, actor: Actor, filters: LockEventFilter) 
 
 def get_lock_event(session: Session, actor: Actor, event_id: int) -> LockEventRow:
     require(session, actor, Permission.SUPERVISION_VIEW, target_type="lock_event", target_id=event_id)
-    found = session.execute(_row_select().where(LockEvent.id == event_id)).tuples().first()
+    found = session.execute(_row_select().where(LockEvent.id == event_id)).first()
     if found is None:
         raise NotFound(f"Le blocage n° {event_id} n'existe pas.")
     return _to_row(*found)
@@ -518,7 +520,7 @@ def _export_rows(
     )
     for event, client_number, unlocked_by, reviewed_by, civility, first_names, last_name in session.execute(
         statement
-    ).tuples():
+    ):
         customer = (
             pseudonym(client_number)
             if pseudonym
@@ -675,14 +677,14 @@ def lock_trends(session: Session, actor: Actor, start: date, end: date) -> LockT
     if session.get_bind().dialect.name == "postgresql":
         day = func.date(func.timezone("Europe/Paris", LockEvent.occurred_at))
         statement = select(day, LockEvent.reason, func.count()).where(*period).group_by(day, LockEvent.reason)
-        for bucket, reason, n in session.execute(statement).tuples():
+        for bucket, reason, n in session.execute(statement):
             counts[reason][index[bucket]] += n
     else:
         hour = func.substr(LockEvent.occurred_at, 1, 13)
         statement = (
             select(hour, LockEvent.reason, func.count()).where(*period).group_by(hour, LockEvent.reason)
         )
-        for bucket, reason, n in session.execute(statement).tuples():
+        for bucket, reason, n in session.execute(statement):
             moment = datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=UTC)
             paris_day = moment.astimezone(PARIS).date()
             if paris_day in index:

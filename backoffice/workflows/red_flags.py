@@ -453,7 +453,7 @@ def _lock_samples(session: Session, *conditions: object) -> list[LockSample]:
         .join(Customer, Customer.id == LockEvent.customer_id)
         .where(*conditions)  # type: ignore[arg-type]
     )
-    return [LockSample(*row) for row in session.execute(statement).tuples()]
+    return [LockSample(*row) for row in session.execute(statement)]
 
 
 def burst_candidates(
@@ -524,7 +524,7 @@ def unlock_samples(session: Session, lower: datetime, upper: datetime) -> list[U
     )
     return [
         UnlockSample(event_id, customer_id, at, agent_id, name, number)
-        for event_id, customer_id, at, agent_id, name, number in session.execute(statement).tuples()
+        for event_id, customer_id, at, agent_id, name, number in session.execute(statement)
         if at is not None and agent_id is not None
     ]
 
@@ -542,7 +542,7 @@ def bank_changes_of(session: Session, customer_ids: Sequence[int], since: dateti
                 Customer.id.in_(chunk), Customer.iban_changed_at >= since
             ),
         ):
-            found.update((c, at) for c, at in session.execute(statement).tuples() if at is not None)
+            found.update((c, at) for c, at in session.execute(statement) if at is not None)
     return [BankChangeSample(customer_id, at) for customer_id, at in found]
 
 
