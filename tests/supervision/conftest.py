@@ -91,7 +91,9 @@ def normal_traffic(db: Database, agents) -> list[int]:  # type: ignore[no-untype
                     ip=f"10.{i % 7}.{i}.{i % 250}",
                     country="FR" if i % 6 else "BE",
                     unlocked_at=day + timedelta(minutes=30) if i % 2 else None,
-                    unlocked_by=(agents["agent"] if i % 4 == 1 else agents["agent2"]).agent_id if i % 2 else None,
+                    unlocked_by=(agents["agent"] if i % 4 == 1 else agents["agent2"]).agent_id
+                    if i % 2
+                    else None,
                 )
             )
     return ids

@@ -29,11 +29,15 @@ WINDOW = timedelta(minutes=CFG.burst_ip_window_minutes)
 HOURS = parse_opening_hours(CFG.opening_hours)
 
 
-def locks(times: list[datetime], ips: list[str] | str, accounts: list[int] | None = None, start_id: int = 1) -> list[LockSample]:
+def locks(
+    times: list[datetime], ips: list[str] | str, accounts: list[int] | None = None, start_id: int = 1
+) -> list[LockSample]:
     ip_list = [ips] * len(times) if isinstance(ips, str) else ips
     account_list = accounts or list(range(100, 100 + len(times)))
     return [
-        LockSample(start_id + i, t, ip, account_list[i], account_list[i] + 1000, f"TI000{account_list[i]:07d}")
+        LockSample(
+            start_id + i, t, ip, account_list[i], account_list[i] + 1000, f"TI000{account_list[i]:07d}"
+        )
         for i, (t, ip) in enumerate(zip(times, ip_list, strict=True))
     ]
 
@@ -64,8 +68,12 @@ def test_many_locks_from_one_address_in_a_short_window_is_a_burst() -> None:
 
 
 def test_locks_from_one_address_below_threshold_or_spread_out_are_not_a_burst() -> None:
-    just_below = locks(every(paris(2026, 11, 26, 3), CFG.burst_ip_min_locks - 1, timedelta(minutes=1)), "198.51.100.23")
-    spread = locks(every(paris(2026, 11, 25, 3), 30, timedelta(minutes=2)), "198.51.100.24")  # 1 per 2 min: 8 per 15
+    just_below = locks(
+        every(paris(2026, 11, 26, 3), CFG.burst_ip_min_locks - 1, timedelta(minutes=1)), "198.51.100.23"
+    )
+    spread = locks(
+        every(paris(2026, 11, 25, 3), 30, timedelta(minutes=2)), "198.51.100.24"
+    )  # 1 per 2 min: 8 per 15
     assert detect_ip_bursts(normal_locks() + just_below + spread, WINDOW, CFG.burst_ip_min_locks) == []
 
 
@@ -90,7 +98,9 @@ def test_attack_spread_over_a_slash_24_is_caught_by_the_subnet_detector_only() -
 
 def test_subnet_detector_ignores_a_single_address_and_ipv6() -> None:
     one_address = locks(every(paris(2026, 11, 26, 22), 25, timedelta(seconds=10)), "192.0.2.50")
-    ipv6 = locks(every(paris(2026, 11, 26, 23), 25, timedelta(seconds=10)), [f"2001:db8::{i}" for i in range(25)])
+    ipv6 = locks(
+        every(paris(2026, 11, 26, 23), 25, timedelta(seconds=10)), [f"2001:db8::{i}" for i in range(25)]
+    )
     assert detect_subnet_bursts(one_address + ipv6, WINDOW, CFG.burst_subnet_min_locks) == []
     assert subnet_of("2001:db8::1") is None
     assert subnet_of("192.0.2.255") == "192.0.2.0/24"
@@ -157,7 +167,10 @@ def test_agent_far_above_peers_is_flagged_alone() -> None:
     )
     assert [f.agent_id for f in flags] == [1]
     assert len(flags[0].event_ids) == 40
-    assert "Agent 1 a débloqué 40 comptes sur la période, contre 10 en médiane pour ses 3 collègues" in flags[0].explanation
+    assert (
+        "Agent 1 a débloqué 40 comptes sur la période, contre 10 en médiane pour ses 3 collègues"
+        in flags[0].explanation
+    )
 
 
 def test_agents_with_comparable_volumes_or_few_unlocks_are_not_flagged() -> None:
@@ -199,7 +212,10 @@ def test_unlocks_outside_opening_hours_are_grouped_per_agent_and_day() -> None:
     ]
     flags = detect_out_of_hours_unlocks(unlocks, HOURS)
     assert [(f.agent_id, f.event_ids) for f in flags] == [(1, (1, 2)), (2, (3,))]
-    assert "Agent 1 a débloqué 2 comptes le 26 novembre 2026 en dehors des heures d'ouverture" in flags[0].explanation
+    assert (
+        "Agent 1 a débloqué 2 comptes le 26 novembre 2026 en dehors des heures d'ouverture"
+        in flags[0].explanation
+    )
     assert "21 h 15, 22 h 40" in flags[0].explanation
     christmas = detect_out_of_hours_unlocks([unlock(9, paris(2026, 12, 25, 10))], HOURS)
     assert "jour férié" in christmas[0].explanation
@@ -207,12 +223,22 @@ def test_unlocks_outside_opening_hours_are_grouped_per_agent_and_day() -> None:
 
 def test_normal_traffic_raises_no_flag_at_all() -> None:
     stream = normal_locks()
-    unlocks = [unlock(s.event_id, s.occurred_at.replace(hour=10), agent=s.event_id % 4, customer=s.customer_id) for s in stream]
+    unlocks = [
+        unlock(s.event_id, s.occurred_at.replace(hour=10), agent=s.event_id % 4, customer=s.customer_id)
+        for s in stream
+    ]
     assert detect_ip_bursts(stream, WINDOW, CFG.burst_ip_min_locks) == []
     assert detect_subnet_bursts(stream, WINDOW, CFG.burst_subnet_min_locks) == []
-    assert detect_repeated_locks(stream, timedelta(days=CFG.repeated_lock_window_days), CFG.repeated_lock_min_count) == []
+    assert (
+        detect_repeated_locks(
+            stream, timedelta(days=CFG.repeated_lock_window_days), CFG.repeated_lock_min_count
+        )
+        == []
+    )
     assert detect_agent_outliers(unlocks, CFG.agent_unlock_ratio_to_peers, CFG.agent_unlock_min_count) == []
-    weekdays = [u for u in unlocks if u.unlocked_at.weekday() < 5 and u.unlocked_at.day != 11]  # 11 Nov: holiday
+    weekdays = [
+        u for u in unlocks if u.unlocked_at.weekday() < 5 and u.unlocked_at.day != 11
+    ]  # 11 Nov: holiday
     assert detect_out_of_hours_unlocks(weekdays, HOURS) == []
 
 
@@ -220,6 +246,13 @@ def test_opening_hours_parser_accepts_french_days_and_rejects_nonsense() -> None
     hours = parse_opening_hours("lun-ven 8h30-17:00; sam 9:00-12:00")
     assert hours.is_open(paris(2026, 11, 26, 8, 45))
     assert not hours.is_open(paris(2026, 11, 28, 12, 30))
-    for bad in ("", "Mon-Fri", "Funday 09:00-12:00", "Mon 12:00-09:00", "Mon 25:00-26:00", "Fri-Mon 09:00-10:00"):
+    for bad in (
+        "",
+        "Mon-Fri",
+        "Funday 09:00-12:00",
+        "Mon 12:00-09:00",
+        "Mon 25:00-26:00",
+        "Fri-Mon 09:00-10:00",
+    ):
         with pytest.raises(InvalidInput, match="Heures d'ouverture illisibles"):
             parse_opening_hours(bad)

@@ -34,9 +34,14 @@ def test_every_pattern_is_found_in_the_database(db: Database, agents, normal_tra
     people = holders(30)
     agent, agent2 = agents["agent"].agent_id, agents["agent2"].agent_id
     with db.write() as s:
-        stuffing = [add_lock(s, people[i], paris(2026, 11, 24, 3, 0) + timedelta(seconds=30 * i), ip="198.51.100.23") for i in range(10)]
+        stuffing = [
+            add_lock(s, people[i], paris(2026, 11, 24, 3, 0) + timedelta(seconds=30 * i), ip="198.51.100.23")
+            for i in range(10)
+        ]
         spread = [
-            add_lock(s, people[i], paris(2026, 11, 24, 4, 0) + timedelta(seconds=20 * i), ip=f"192.0.2.{i + 1}")
+            add_lock(
+                s, people[i], paris(2026, 11, 24, 4, 0) + timedelta(seconds=20 * i), ip=f"192.0.2.{i + 1}"
+            )
             for i in range(20)
         ]
         target = people[25]
@@ -64,13 +69,32 @@ def test_every_pattern_is_found_in_the_database(db: Database, agents, normal_tra
             )
         )
         after_change = add_lock(
-            s, changed, paris(2026, 11, 23, 15), reason=LockReason.SECURITY, ip="10.98.0.1",
-            unlocked_at=paris(2026, 11, 24, 11), unlocked_by=agent2,
+            s,
+            changed,
+            paris(2026, 11, 23, 15),
+            reason=LockReason.SECURITY,
+            ip="10.98.0.1",
+            unlocked_at=paris(2026, 11, 24, 11),
+            unlocked_by=agent2,
         )
         elsewhere = people[27]
         customer(s, elsewhere).iban_changed_at = paris(2026, 11, 25, 9)
-        after_iban = add_lock(s, elsewhere, paris(2026, 11, 25, 9, 5), ip="10.97.0.1", unlocked_at=paris(2026, 11, 25, 11), unlocked_by=agent2)
-        night = add_lock(s, people[28], paris(2026, 11, 21, 22), ip="10.96.0.1", unlocked_at=paris(2026, 11, 21, 23, 10), unlocked_by=agent)
+        after_iban = add_lock(
+            s,
+            elsewhere,
+            paris(2026, 11, 25, 9, 5),
+            ip="10.97.0.1",
+            unlocked_at=paris(2026, 11, 25, 11),
+            unlocked_by=agent2,
+        )
+        night = add_lock(
+            s,
+            people[28],
+            paris(2026, 11, 21, 22),
+            ip="10.96.0.1",
+            unlocked_at=paris(2026, 11, 21, 23, 10),
+            unlocked_by=agent,
+        )
     with db.read() as s:
         report = detect_red_flags(s, agents["supervisor"], *PERIOD)
         bursts = detect_bursts(s, agents["supervisor"], *PERIOD)
@@ -79,7 +103,10 @@ def test_every_pattern_is_found_in_the_database(db: Database, agents, normal_tra
     assert {f.kind for f in bursts.flags} == {FlagKind.IP_BURST, FlagKind.SUBNET_BURST}
     assert [f.event_ids for f in report.of_kind(FlagKind.REPEATED_LOCKS)] == [tuple(repeated)]
     assert report.of_kind(FlagKind.REPEATED_LOCKS)[0].subject == target.client_number
-    assert {f.event_ids for f in report.of_kind(FlagKind.UNLOCK_AFTER_BANK_CHANGE)} == {(after_change,), (after_iban,)}
+    assert {f.event_ids for f in report.of_kind(FlagKind.UNLOCK_AFTER_BANK_CHANGE)} == {
+        (after_change,),
+        (after_iban,),
+    }
     out_of_hours = report.of_kind(FlagKind.OUT_OF_HOURS_UNLOCK)
     assert [f.event_ids for f in out_of_hours] == [(night,)]  # 21 November is a Saturday, 23:10
     assert "Alice Martin a débloqué 1 compte le 21 novembre 2026" in out_of_hours[0].explanation
@@ -93,7 +120,9 @@ def test_an_agent_unlocking_far_more_than_peers(db: Database, agents, holders) -
         for i, holder in enumerate(people):
             at = paris(2026, 11, 2 + i % 20, 10)
             by = agents["agent2"] if i < 33 else (agents["agent"] if i < 36 else agents["supervisor"])
-            add_lock(s, holder, at - timedelta(hours=1), ip=f"10.{i}.0.1", unlocked_at=at, unlocked_by=by.agent_id)
+            add_lock(
+                s, holder, at - timedelta(hours=1), ip=f"10.{i}.0.1", unlocked_at=at, unlocked_by=by.agent_id
+            )
     with db.read() as s:
         flags = detect_red_flags(s, agents["supervisor"], *PERIOD).of_kind(FlagKind.AGENT_OUTLIER)
     assert [f.agent_id for f in flags] == [agents["agent2"].agent_id]
@@ -108,8 +137,17 @@ def test_red_flags_are_for_supervisors(db: Database, agents) -> None:  # type: i
 def test_agent_activity_groups_actions_and_shows_the_chain_is_intact(db: Database, agents, clock) -> None:  # type: ignore[no-untyped-def]
     agent = agents["agent"]
     with db.write() as s:
-        for action in ("account.unlock", "account.unlock", "document.view", "approval.decide", "gdpr.export", "customer.edit"):
-            audit.record(s, agent, action, f"Action {action}", target_type="customer", target_id=1, customer_id=1)
+        for action in (
+            "account.unlock",
+            "account.unlock",
+            "document.view",
+            "approval.decide",
+            "gdpr.export",
+            "customer.edit",
+        ):
+            audit.record(
+                s, agent, action, f"Action {action}", target_type="customer", target_id=1, customer_id=1
+            )
         audit.record(s, agent, "account.unlock", "Refusé : pas le droit", outcome="refused")
         audit.record(s, agents["agent2"], "account.unlock", "Un autre agent")
     clock.advance(timedelta(days=3))
