@@ -1,7 +1,7 @@
 """supervision: index on lock_event.unlocked_at for the unlocks of a period
 
 Revision ID: 0005_supervision
-Revises: 0001
+Revises: 0010_audit_append_only
 Create Date: 2026-11-26 05:10:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0005_supervision"
-down_revision: str | None = "0001"
+down_revision: str | None = "0010_audit_append_only"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
