@@ -63,7 +63,9 @@ def timed(fn: Callable[[], Any], runs: int = 5) -> tuple[float, float, Any]:
 
 def supervisor(db: Database) -> Actor:
     with db.read() as s:
-        agent = s.execute(select(Agent).where(Agent.role == Role.SUPERVISOR, Agent.active).limit(1)).scalar_one()
+        agent = s.execute(
+            select(Agent).where(Agent.role == Role.SUPERVISOR, Agent.active).limit(1)
+        ).scalar_one()
         return Actor(agent.id, agent.username, agent.full_name, agent.role)
 
 
@@ -136,13 +138,15 @@ def synthesise(db: Database, events: int, seed: int = 7) -> None:
         reasons = [r.value for r in LockReason]
         rows: list[dict[str, Any]] = []
         for i in range(events):
-            burst = i % 5000 < 30  # 0.6 % in waves from one /24 within minutes
+            burst = i % 5000 < 30  # 0.6 % in waves from one /24 within five minutes
             if burst:
-                at = now - timedelta(days=(i // 5000) % 180, minutes=-(i % 30))
+                at = now - timedelta(days=(i // 5000) % 180, seconds=-10 * (i % 30))
                 ip = f"198.51.{(i // 5000) % 256}.{i % 30 + 1}"
             else:
                 at = now - timedelta(seconds=rng.randint(0, 180 * 86400))
-                ip = f"{rng.randint(1, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+                ip = (
+                    f"{rng.randint(1, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+                )
             unlocked = rng.random() < 0.6
             customer = rng.randint(1, customers)
             rows.append(
@@ -173,7 +177,11 @@ def synthesise(db: Database, events: int, seed: int = 7) -> None:
             conn.exec_driver_sql("ANALYZE")
 
 
-def prepare_sqlite(source: Path | None, target: Path, synthetic: int | None) -> Database:
+def prepare_sqlite(source: Path | None, target: Path, synthetic: int | None, reuse: bool = False) -> Database:
+    if reuse:
+        db = Database(f"sqlite:///{target}", Settings())
+        migrations.upgrade(db, backup=False)
+        return db
     target.unlink(missing_ok=True)
     if source is not None:
         shutil.copyfile(source, target)
@@ -186,7 +194,14 @@ def prepare_sqlite(source: Path | None, target: Path, synthetic: int | None) -> 
     return db
 
 
-def prepare_postgresql(admin_url: str, template: str | None, name: str, synthetic: int | None) -> Database:
+def prepare_postgresql(
+    admin_url: str, template: str | None, name: str, synthetic: int | None, reuse: bool = False
+) -> Database:
+    if reuse:
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        db = Database(url, Settings())
+        migrations.upgrade(db, backup=False)
+        return db
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -256,7 +271,9 @@ def bench(db: Database, label: str) -> dict[str, float]:
                 le.list_lock_events(s, actor, filters, after=nxt, limit=200)
             second = (time.perf_counter() - started) * 1000
         worst = max(worst, warm)
-        print(f"   liste « {name} » : 1re page {warm:6.1f} ms (à froid {cold:6.1f}), page suivante {second:6.1f} ms")
+        print(
+            f"   liste « {name} » : 1re page {warm:6.1f} ms (à froid {cold:6.1f}), page suivante {second:6.1f} ms"
+        )
     results["list"] = worst
 
     def count() -> int:
@@ -272,7 +289,11 @@ def bench(db: Database, label: str) -> dict[str, float]:
 
     cold, warm, result = timed(trends)
     results["trends"] = warm
-    print(f"   tendances 90 jours par jour et motif ({result.total:,} blocages) : {warm:6.1f} ms (à froid {cold:6.1f})".replace(",", " "))
+    print(
+        f"   tendances 90 jours par jour et motif ({result.total:,} blocages) : {warm:6.1f} ms (à froid {cold:6.1f})".replace(
+            ",", " "
+        )
+    )
 
     def bursts() -> rf.RedFlagReport:
         with db.read() as s:
@@ -280,7 +301,9 @@ def bench(db: Database, label: str) -> dict[str, float]:
 
     cold, warm, report = timed(bursts, runs=3)
     results["bursts"] = warm
-    print(f"   détection des rafales sur 90 jours ({len(report.flags)} signaux) : {warm:6.1f} ms (à froid {cold:6.1f})")
+    print(
+        f"   détection des rafales sur 90 jours ({len(report.flags)} signaux) : {warm:6.1f} ms (à froid {cold:6.1f})"
+    )
 
     def everything() -> rf.RedFlagReport:
         with db.read() as s:
@@ -296,7 +319,9 @@ def bench(db: Database, label: str) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sqlite-source", type=Path, help="scale SQLite file (copied, never modified)")
     parser.add_argument("--sqlite-copy", type=Path, default=Path("/tmp/supervision-scale.sqlite3"))
     parser.add_argument("--pg-admin", help="URL of a maintenance database on the PostgreSQL server")
@@ -304,17 +329,18 @@ def main() -> int:
     parser.add_argument("--pg-copy", default="supervision_scale")
     parser.add_argument("--synthetic", type=int, help="without a scale database: build N lock events instead")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="time the copies made by a previous run again")
     args = parser.parse_args()
     if not args.skip_sqlite:
-        if args.sqlite_source is None and not args.synthetic:
+        if args.sqlite_source is None and not args.synthetic and not args.reuse:
             parser.error("--sqlite-source ou --synthetic est requis")
-        db = prepare_sqlite(args.sqlite_source, args.sqlite_copy, args.synthetic)
+        db = prepare_sqlite(args.sqlite_source, args.sqlite_copy, args.synthetic, args.reuse)
         bench(db, f"SQLite ({args.sqlite_copy})")
         db.dispose()
     if args.pg_admin:
-        if args.pg_template is None and not args.synthetic:
+        if args.pg_template is None and not args.synthetic and not args.reuse:
             parser.error("--pg-template ou --synthetic est requis")
-        db = prepare_postgresql(args.pg_admin, args.pg_template, args.pg_copy, args.synthetic)
+        db = prepare_postgresql(args.pg_admin, args.pg_template, args.pg_copy, args.synthetic, args.reuse)
         bench(db, f"PostgreSQL ({args.pg_copy})")
         db.dispose()
     return 0

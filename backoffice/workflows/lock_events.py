@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from backoffice.checks.identifiers import normalize_client_number
@@ -36,6 +36,7 @@ MAX_REVIEW_BATCH = 1000
 MAX_COMMENT_LENGTH = 2000
 MAX_TREND_DAYS = 366
 IN_CHUNK = 900  # below SQLite's bound-parameter limit
+TREND_DAYS_PER_QUERY = 100  # below SQLite's limit of 500 terms in a compound SELECT
 
 
 class ReviewState(enum.Enum):
@@ -163,7 +164,9 @@ def parse_origin(text: str) -> tuple[str, ...]:
         raise InvalidInput("Indiquez une adresse IP ou un préfixe /24.", "origin")
     if "/" in value or value.endswith("."):
         if "/" in value and not value.endswith("/24"):
-            raise InvalidInput(f"Préfixe /24 non reconnu : « {text.strip()} » (exemple : 192.0.2.0/24).", "origin")
+            raise InvalidInput(
+                f"Préfixe /24 non reconnu : « {text.strip()} » (exemple : 192.0.2.0/24).", "origin"
+            )
         value = value.removesuffix("/24").rstrip(".")
         octets = value.split(".")
         if len(octets) == 4 and octets[3] == "0":
@@ -659,37 +662,35 @@ class LockTrends:
 
 
 def lock_trends(session: Session, actor: Actor, start: date, end: date) -> LockTrends:
-    """Counts per day and reason. PostgreSQL groups by Paris day itself; SQLite (no time zones) groups by UTC
-    hour and the hours are assigned to Paris days here — at most 24 × days × reasons small rows."""
+    """Counts per Paris day and reason.
+
+    One small grouped query per day, joined with UNION ALL: each is a range scan of the (reason, occurred_at)
+    index that returns rows already grouped, so the database never sorts the period's events (several times
+    faster than grouping by a computed day, and exact at the Paris day boundaries on SQLite too).
+    """
     require(session, actor, Permission.SUPERVISION_VIEW)
     if end < start:
         raise InvalidInput("La fin de la période précède son début.", "period")
     if (end - start).days + 1 > MAX_TREND_DAYS:
         raise InvalidInput(f"Choisissez une période d'au plus {MAX_TREND_DAYS} jours.", "period")
-    lower, upper = paris_day_bounds(start, end)
     days = tuple(start + timedelta(days=i) for i in range((end - start).days + 1))
-    index = {d: i for i, d in enumerate(days)}
-    counts = {reason: [0] * len(days) for reason in LockReason}
-    reason_filter = LockEvent.reason.in_(
-        list(LockReason)
-    )  # lets the (reason, occurred_at) index cover the scan
-    period = [reason_filter, LockEvent.occurred_at >= lower, LockEvent.occurred_at < upper]
-    if session.get_bind().dialect.name == "postgresql":
-        day = func.date(func.timezone("Europe/Paris", LockEvent.occurred_at))
-        statement = select(day, LockEvent.reason, func.count()).where(*period).group_by(day, LockEvent.reason)
-        for bucket, reason, n in session.execute(statement):
-            counts[reason][index[bucket]] += n
-    else:
-        hour = func.substr(LockEvent.occurred_at, 1, 13)
-        statement = (
-            select(hour, LockEvent.reason, func.count()).where(*period).group_by(hour, LockEvent.reason)
-        )
-        for bucket, reason, n in session.execute(statement):
-            moment = datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=UTC)
-            paris_day = moment.astimezone(PARIS).date()
-            if paris_day in index:
-                counts[reason][index[paris_day]] += n
     reasons = tuple(LockReason)
+    counts = {reason: [0] * len(days) for reason in reasons}
+    for first in range(0, len(days), TREND_DAYS_PER_QUERY):
+        parts = []
+        for index in range(first, min(first + TREND_DAYS_PER_QUERY, len(days))):
+            lower, upper = paris_day_bounds(days[index], days[index])
+            parts.append(
+                select(literal(index).label("day"), LockEvent.reason, func.count().label("n"))
+                .where(
+                    LockEvent.reason.in_(reasons),
+                    LockEvent.occurred_at >= lower,
+                    LockEvent.occurred_at < upper,
+                )
+                .group_by(LockEvent.reason)
+            )
+        for index, reason, n in session.execute(union_all(*parts)):
+            counts[reason][index] = n
     return LockTrends(
         start,
         end,

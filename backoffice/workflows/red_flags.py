@@ -8,12 +8,14 @@ in French why it fired and lists the lock events behind it.
 from __future__ import annotations
 
 import enum
+import math
 import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -456,38 +458,48 @@ def _lock_samples(session: Session, *conditions: object) -> list[LockSample]:
     return [LockSample(*row) for row in session.execute(statement)]
 
 
+def _time_bucket(session: Session, window: timedelta) -> Any:
+    """Hour or day buckets at least as long as the window, so that a burst spans at most two of them."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date_trunc("hour" if window <= timedelta(hours=1) else "day", LockEvent.occurred_at)
+    return func.substr(LockEvent.occurred_at, 1, 13 if window <= timedelta(hours=1) else 10)  # ISO text
+
+
 def burst_candidates(
     session: Session, lower: datetime, upper: datetime, cfg: SupervisionSettings
 ) -> list[LockSample]:
-    """Only the events of addresses and /24s that reach a threshold over the whole period can be in a burst."""
-    period = and_(LockEvent.occurred_at >= lower, LockEvent.occurred_at < upper)
-    minimum = min(cfg.burst_ip_min_locks, cfg.burst_subnet_min_locks)
-    ips = list(
-        session.execute(
-            select(LockEvent.origin_ip)
-            .where(period, LockEvent.origin_ip.is_not(None))
-            .group_by(LockEvent.origin_ip)
-            .having(func.count() >= minimum)
-        ).scalars()
+    """The events of the /24s (and IPv6 prefixes) where a burst is possible at all.
+
+    ``n`` locks within a window lie in at most two consecutive buckets at least as long as the window, so one of
+    them holds ``ceil(n / 2)``; one grouped pass over the (occurred_at, origin_ip) index finds those prefixes and
+    only their events are read and examined by the pure detectors.
+    """
+    window = timedelta(minutes=cfg.burst_ip_window_minutes)
+    period = and_(
+        LockEvent.occurred_at >= lower, LockEvent.occurred_at < upper, LockEvent.origin_ip.is_not(None)
     )
     prefix = func.rtrim(LockEvent.origin_ip, "0123456789")  # "192.0.2.17" -> "192.0.2."
-    subnets = list(
-        session.execute(
-            select(prefix)
-            .where(period, LockEvent.origin_ip.is_not(None), LockEvent.origin_ip.not_like("%:%"))
-            .group_by(prefix)
-            .having(func.count() >= cfg.burst_subnet_min_locks)
-            .having(func.count(func.distinct(LockEvent.origin_ip)) >= 2)
-        ).scalars()
-    )
-    samples: dict[int, LockSample] = {}
-    for chunk in _chunks(ips):
-        samples.update(
-            (s.event_id, s) for s in _lock_samples(session, period, LockEvent.origin_ip.in_(chunk))
+    minimum = min(cfg.burst_ip_min_locks, cfg.burst_subnet_min_locks)
+    if window <= timedelta(days=1):
+        bucket = _time_bucket(session, window)
+        grouped = (
+            select(prefix.label("prefix"))
+            .where(period)
+            .group_by(prefix, bucket)
+            .having(func.count() >= math.ceil(minimum / 2))
+            .subquery()
         )
-    for chunk in _chunks(subnets):
-        samples.update((s.event_id, s) for s in _lock_samples(session, period, prefix.in_(chunk)))
-    return list(samples.values())
+        statement = select(grouped.c.prefix).distinct()
+    else:
+        statement = select(prefix).where(period).group_by(prefix).having(func.count() >= minimum)
+    prefixes = list(session.execute(statement).scalars())
+    ids: list[int] = []
+    for chunk in _chunks(prefixes):  # ids first: answered from the (occurred_at, origin_ip) index alone
+        ids.extend(session.execute(select(LockEvent.id).where(period, prefix.in_(chunk))).scalars())
+    samples: list[LockSample] = []
+    for chunk in _chunks(ids):
+        samples.extend(_lock_samples(session, LockEvent.id.in_(chunk)))
+    return samples
 
 
 def repeated_lock_candidates(

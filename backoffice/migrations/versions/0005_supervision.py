@@ -1,4 +1,4 @@
-"""supervision: index on lock_event.unlocked_at for the unlocks of a period
+"""supervision: lock_event indexes for the unlocks of a period, bursts, repeated locks and filters
 
 Revision ID: 0005_supervision
 Revises: 0010_audit_append_only
@@ -18,8 +18,16 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("lock_event", schema=None) as batch_op:
         batch_op.create_index("ix_lock_event_unlocked_at", ["unlocked_at"], unique=False)
+        batch_op.create_index("ix_lock_event_occurred_origin_ip", ["occurred_at", "origin_ip"], unique=False)
+        batch_op.create_index("ix_lock_event_account_occurred", ["account_id", "occurred_at"], unique=False)
+        batch_op.create_index("ix_lock_event_unlocked_by_occurred", ["unlocked_by_id", "occurred_at"], unique=False)
+        batch_op.create_index("ix_lock_event_country_occurred", ["origin_country", "occurred_at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("lock_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_lock_event_country_occurred")
+        batch_op.drop_index("ix_lock_event_unlocked_by_occurred")
+        batch_op.drop_index("ix_lock_event_account_occurred")
+        batch_op.drop_index("ix_lock_event_occurred_origin_ip")
         batch_op.drop_index("ix_lock_event_unlocked_at")
