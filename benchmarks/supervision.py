@@ -27,13 +27,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, insert, make_url, select, text  # noqa: E402
+from sqlalchemy import create_engine, func, insert, make_url, select, text
 
-from backoffice import migrations  # noqa: E402
-from backoffice.clock import PARIS  # noqa: E402
-from backoffice.config import Settings  # noqa: E402
-from backoffice.db import Database  # noqa: E402
-from backoffice.models import (  # noqa: E402
+from backoffice import migrations
+from backoffice.clock import PARIS
+from backoffice.config import Settings
+from backoffice.db import Database
+from backoffice.models import (
     Agent,
     Customer,
     LockEvent,
@@ -41,9 +41,9 @@ from backoffice.models import (  # noqa: E402
     PortalAccount,
     Role,
 )
-from backoffice.workflows import lock_events as le  # noqa: E402
-from backoffice.workflows import red_flags as rf  # noqa: E402
-from backoffice.workflows.context import Actor  # noqa: E402
+from backoffice.workflows import lock_events as le
+from backoffice.workflows import red_flags as rf
+from backoffice.workflows.context import Actor
 
 TARGETS_MS = {"list": 150, "trends": 300, "bursts": 2000}
 
