@@ -115,6 +115,18 @@ class PeriodPicker(QWidget):
         return pydate(self.start_edit.date()), pydate(self.end_edit.date())
 
 
+def period_row(period: PeriodPicker, label: str, on_click: Callable[[], None]) -> QHBoxLayout:
+    """The period and the button that runs the tab's query, as the top row of a tab."""
+    button = QPushButton(label)
+    button.setObjectName("primary")
+    button.clicked.connect(on_click)
+    row = QHBoxLayout()
+    row.addWidget(period)
+    row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
 # --- the lock-event table model ---------------------------------------------------------------------------
 
 COLUMNS: tuple[tuple[str, str | None], ...] = (
@@ -634,13 +646,7 @@ class TrendsTab(QWidget):
         self.ctx = ctx
         end = today_of(ctx)
         self.period = PeriodPicker(end - timedelta(days=89), end, "trendPeriod", presets=(30, 90, 365))
-        show = QPushButton("&Afficher")
-        show.setObjectName("primary")
-        show.clicked.connect(self.refresh)
-        top = QHBoxLayout()
-        top.addWidget(self.period)
-        top.addWidget(show)
-        top.addStretch(1)
+        top = period_row(self.period, "&Afficher", self.refresh)
         self.summary = QLabel("")
         self.summary.setObjectName("trendSummary")
         self.chart = StackedBarChart("Blocages par jour et par motif", "Nombre de blocages")
@@ -688,13 +694,7 @@ class RedFlagsTab(QWidget):
         self.report: rf.RedFlagReport | None = None
         end = today_of(ctx)
         self.period = PeriodPicker(end - timedelta(days=29), end, "flagPeriod")
-        analyse = QPushButton("&Analyser")
-        analyse.setObjectName("primary")
-        analyse.clicked.connect(self.refresh)
-        top = QHBoxLayout()
-        top.addWidget(self.period)
-        top.addWidget(analyse)
-        top.addStretch(1)
+        top = period_row(self.period, "&Analyser", self.refresh)
         self.summary = QLabel("")
         self.summary.setObjectName("flagSummary")
         self.table = QTableWidget(0, 4)
@@ -794,14 +794,9 @@ class AgentActivityTab(QWidget):
         self.agent = QComboBox()
         self.agent.setObjectName("activityAgent")
         self.period = PeriodPicker(end - timedelta(days=6), end, "activityPeriod")
-        show = QPushButton("&Afficher")
-        show.setObjectName("primary")
-        show.clicked.connect(self.refresh)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Agent"))
-        top.addWidget(self.agent, 1)
-        top.addWidget(self.period)
-        top.addWidget(show)
+        top = period_row(self.period, "&Afficher", self.refresh)
+        top.insertWidget(0, QLabel("Agent"))
+        top.insertWidget(1, self.agent, 1)
         self.chain = QLabel("Vérification du journal d'audit…")
         self.chain.setObjectName("chainStatus")
         self.chain.setWordWrap(True)
