@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import text
 
 from backoffice.db import Database
 from backoffice.errors import PermissionDenied
@@ -20,6 +19,7 @@ from backoffice.models import (
 from backoffice.workflows import audit
 from backoffice.workflows.agent_activity import ActivityKind, agent_activity, list_agents, verify_audit_chain
 from backoffice.workflows.red_flags import FlagKind, detect_bursts, detect_red_flags
+from tests.conftest import tamper
 from tests.supervision.conftest import add_lock, customer, paris
 
 PERIOD = (date(2026, 11, 1), date(2026, 11, 30))
@@ -169,8 +169,7 @@ def test_agent_activity_groups_actions_and_shows_the_chain_is_intact(db: Databas
     assert [e.entry.action for e in activity.entries][:2] == ["account.unlock", "customer.edit"]
     assert chain.ok and chain.checked == 9
     assert "Alice Martin (alice.agent)" in [c.label for c in choices]
-    with db.write() as s:  # someone edits a record behind the application's back
-        s.execute(text("UPDATE audit_record SET summary = 'effacé' WHERE seq = 2"))
+    tamper(db, "UPDATE audit_record SET summary = 'effacé' WHERE seq = 2")  # behind the application's back
     with db.read() as s:
         broken = verify_audit_chain(s, sup)
     assert not broken.ok and broken.first_broken_seq == 2

@@ -16,18 +16,33 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # if_not_exists: a database stamped at an older revision but already carrying them still upgrades cleanly
     with op.batch_alter_table("lock_event", schema=None) as batch_op:
-        batch_op.create_index("ix_lock_event_unlocked_at", ["unlocked_at"], unique=False)
-        batch_op.create_index("ix_lock_event_occurred_origin_ip", ["occurred_at", "origin_ip"], unique=False)
-        batch_op.create_index("ix_lock_event_account_occurred", ["account_id", "occurred_at"], unique=False)
-        batch_op.create_index("ix_lock_event_unlocked_by_occurred", ["unlocked_by_id", "occurred_at"], unique=False)
-        batch_op.create_index("ix_lock_event_country_occurred", ["origin_country", "occurred_at"], unique=False)
+        batch_op.create_index("ix_lock_event_unlocked_at", ["unlocked_at"], unique=False, if_not_exists=True)
+        batch_op.create_index(
+            "ix_lock_event_occurred_origin_ip", ["occurred_at", "origin_ip"], unique=False, if_not_exists=True
+        )
+        batch_op.create_index(
+            "ix_lock_event_account_occurred", ["account_id", "occurred_at"], unique=False, if_not_exists=True
+        )
+        batch_op.create_index(
+            "ix_lock_event_unlocked_by_occurred",
+            ["unlocked_by_id", "occurred_at"],
+            unique=False,
+            if_not_exists=True,
+        )
+        batch_op.create_index(
+            "ix_lock_event_country_occurred",
+            ["origin_country", "occurred_at"],
+            unique=False,
+            if_not_exists=True,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("lock_event", schema=None) as batch_op:
-        batch_op.drop_index("ix_lock_event_country_occurred")
-        batch_op.drop_index("ix_lock_event_unlocked_by_occurred")
-        batch_op.drop_index("ix_lock_event_account_occurred")
-        batch_op.drop_index("ix_lock_event_occurred_origin_ip")
-        batch_op.drop_index("ix_lock_event_unlocked_at")
+        batch_op.drop_index("ix_lock_event_country_occurred", if_exists=True)
+        batch_op.drop_index("ix_lock_event_unlocked_by_occurred", if_exists=True)
+        batch_op.drop_index("ix_lock_event_account_occurred", if_exists=True)
+        batch_op.drop_index("ix_lock_event_occurred_origin_ip", if_exists=True)
+        batch_op.drop_index("ix_lock_event_unlocked_at", if_exists=True)
