@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import Session
 
 from backoffice.checks.calendar_fr import is_public_holiday
@@ -492,6 +492,8 @@ def burst_candidates(
         statement = select(grouped.c.prefix).distinct()
     else:
         statement = select(prefix).where(period).group_by(prefix).having(func.count() >= minimum)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL work_mem = '64MB'"))  # the grouping stays in memory instead of spilling
     prefixes = list(session.execute(statement).scalars())
     ids: list[int] = []
     for chunk in _chunks(prefixes):  # ids first: answered from the (occurred_at, origin_ip) index alone
@@ -520,7 +522,11 @@ def repeated_lock_candidates(
     return samples
 
 
-def unlock_samples(session: Session, lower: datetime, upper: datetime) -> list[UnlockSample]:
+def unlocks_and_bank_changes(
+    session: Session, lower: datetime, upper: datetime, since: datetime
+) -> tuple[list[UnlockSample], list[BankChangeSample]]:
+    """The unlocks of the period, and the bank-details changes since ``since``: the applied changes, plus the
+    customer's own ``iban_changed_at`` read in the same pass (a change made outside the four-eyes workflow)."""
     statement = (
         select(
             LockEvent.id,
@@ -529,33 +535,25 @@ def unlock_samples(session: Session, lower: datetime, upper: datetime) -> list[U
             LockEvent.unlocked_by_id,
             Agent.full_name,
             Customer.client_number,
+            Customer.iban_changed_at,
         )
         .join(Agent, Agent.id == LockEvent.unlocked_by_id)
         .join(Customer, Customer.id == LockEvent.customer_id)
         .where(LockEvent.unlocked_at >= lower, LockEvent.unlocked_at < upper)
     )
-    return [
-        UnlockSample(event_id, customer_id, at, agent_id, name, number)
-        for event_id, customer_id, at, agent_id, name, number in session.execute(statement)
-        if at is not None and agent_id is not None
-    ]
-
-
-def bank_changes_of(session: Session, customer_ids: Sequence[int], since: datetime) -> list[BankChangeSample]:
-    """Applied bank-details changes and the customer's own ``iban_changed_at`` (for changes made elsewhere)."""
-    found: set[tuple[int, datetime]] = set()
-    ids = sorted(set(customer_ids))
-    for chunk in _chunks(ids):
-        for statement in (
-            select(BankDetailsChange.customer_id, BankDetailsChange.applied_at).where(
-                BankDetailsChange.customer_id.in_(chunk), BankDetailsChange.applied_at >= since
-            ),
-            select(Customer.id, Customer.iban_changed_at).where(
-                Customer.id.in_(chunk), Customer.iban_changed_at >= since
-            ),
-        ):
-            found.update((c, at) for c, at in session.execute(statement) if at is not None)
-    return [BankChangeSample(customer_id, at) for customer_id, at in found]
+    unlocks = []
+    changes: set[tuple[int, datetime]] = set()
+    for event_id, customer_id, at, agent_id, name, number, iban_changed_at in session.execute(statement):
+        if at is None or agent_id is None:
+            continue
+        unlocks.append(UnlockSample(event_id, customer_id, at, agent_id, name, number))
+        if iban_changed_at is not None and iban_changed_at >= since:
+            changes.add((customer_id, iban_changed_at))
+    applied = select(BankDetailsChange.customer_id, BankDetailsChange.applied_at).where(
+        BankDetailsChange.applied_at >= since, BankDetailsChange.applied_at < upper
+    )
+    changes.update((c, at) for c, at in session.execute(applied) if at is not None)
+    return unlocks, [BankChangeSample(customer_id, at) for customer_id, at in changes]
 
 
 def detect_bursts(session: Session, actor: Actor, start: date, end: date) -> RedFlagReport:
@@ -581,9 +579,8 @@ def detect_red_flags(session: Session, actor: Actor, start: date, end: date) -> 
     bursts = burst_candidates(session, lower, upper, cfg)
     repeated_window = timedelta(days=cfg.repeated_lock_window_days)
     repeated = repeated_lock_candidates(session, lower, upper, cfg)
-    unlocks = unlock_samples(session, lower, upper)
     after_change = timedelta(hours=cfg.unlock_after_bank_change_hours)
-    changes = bank_changes_of(session, [u.customer_id for u in unlocks], lower - after_change)
+    unlocks, changes = unlocks_and_bank_changes(session, lower, upper, lower - after_change)
     flags = (
         detect_ip_bursts(bursts, window, cfg.burst_ip_min_locks)
         + detect_subnet_bursts(bursts, window, cfg.burst_subnet_min_locks)
