@@ -14,10 +14,10 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import and_, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from backoffice.checks.calendar_fr import is_public_holiday
@@ -31,6 +31,8 @@ from backoffice.models.staff import Agent
 from backoffice.workflows.context import Actor, settings_of
 from backoffice.workflows.lock_events import IN_CHUNK, paris_day_bounds
 from backoffice.workflows.permissions import Permission, require
+
+TERMS_PER_QUERY = 150  # (prefix, time range) terms per query, well below SQLite's parameter limit
 
 
 class FlagKind(enum.Enum):
@@ -458,21 +460,28 @@ def _lock_samples(session: Session, *conditions: object) -> list[LockSample]:
     return [LockSample(*row) for row in session.execute(statement)]
 
 
-def _time_bucket(session: Session, window: timedelta) -> Any:
-    """Hour or day buckets at least as long as the window, so that a burst spans at most two of them."""
+def _time_bucket(session: Session, length: timedelta) -> Any:
+    """Hour or day buckets (``length``): ISO text prefixes on SQLite, date_trunc on PostgreSQL."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.date_trunc("hour" if window <= timedelta(hours=1) else "day", LockEvent.occurred_at)
-    return func.substr(LockEvent.occurred_at, 1, 13 if window <= timedelta(hours=1) else 10)  # ISO text
+        return func.date_trunc("hour" if length == timedelta(hours=1) else "day", LockEvent.occurred_at)
+    return func.substr(LockEvent.occurred_at, 1, 13 if length == timedelta(hours=1) else 10)
+
+
+def _bucket_start(value: datetime | str) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.strptime(value, "%Y-%m-%d %H" if len(value) == 13 else "%Y-%m-%d").replace(tzinfo=UTC)
 
 
 def burst_candidates(
     session: Session, lower: datetime, upper: datetime, cfg: SupervisionSettings
 ) -> list[LockSample]:
-    """The events of the /24s (and IPv6 prefixes) where a burst is possible at all.
+    """The events that can belong to a burst, read without scanning the period twice.
 
     ``n`` locks within a window lie in at most two consecutive buckets at least as long as the window, so one of
-    them holds ``ceil(n / 2)``; one grouped pass over the (occurred_at, origin_ip) index finds those prefixes and
-    only their events are read and examined by the pure detectors.
+    them holds ``ceil(n / 2)``: one grouped pass over the (occurred_at, origin_ip) index finds those (/24 or IPv6
+    prefix, bucket) pairs, and only the events of that prefix within a window of the bucket are read and given to
+    the pure detectors — every qualifying window is entirely among them.
     """
     window = timedelta(minutes=cfg.burst_ip_window_minutes)
     period = and_(
@@ -480,27 +489,46 @@ def burst_candidates(
     )
     prefix = func.rtrim(LockEvent.origin_ip, "0123456789")  # "192.0.2.17" -> "192.0.2."
     minimum = min(cfg.burst_ip_min_locks, cfg.burst_subnet_min_locks)
-    if window <= timedelta(days=1):
-        bucket = _time_bucket(session, window)
-        grouped = (
-            select(prefix.label("prefix"))
-            .where(period)
-            .group_by(prefix, bucket)
-            .having(func.count() >= math.ceil(minimum / 2))
-            .subquery()
-        )
-        statement = select(grouped.c.prefix).distinct()
+    length = timedelta(hours=1) if window <= timedelta(hours=1) else timedelta(days=1)
+    if window > length:
+        length = upper - lower  # windows of more than a day: the whole period is one bucket
+        grouped = select(prefix, literal(lower.strftime("%Y-%m-%d %H"))).where(period).group_by(prefix)
+        grouped = grouped.having(func.count() >= minimum)
     else:
-        statement = select(prefix).where(period).group_by(prefix).having(func.count() >= minimum)
+        bucket = _time_bucket(session, length)
+        grouped = select(prefix, bucket).where(period).group_by(prefix, bucket)
+        grouped = grouped.having(func.count() >= math.ceil(minimum / 2))
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL work_mem = '64MB'"))  # the grouping stays in memory instead of spilling
-    prefixes = list(session.execute(statement).scalars())
+        session.execute(
+            text("SET LOCAL work_mem = '64MB'")
+        )  # the grouping stays in memory instead of spilling
+    ranges: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for key, start in session.execute(grouped):
+        begin = _bucket_start(start)
+        ranges[key].append((max(lower, begin - window), min(upper, begin + length + window)))
+    terms = []
+    for key, spans in ranges.items():
+        spans.sort()
+        merged = [spans[0]]
+        for begin, end in spans[1:]:
+            if begin <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((begin, end))
+        terms += [
+            and_(LockEvent.occurred_at >= b, LockEvent.occurred_at < e, prefix == key) for b, e in merged
+        ]
     ids: list[int] = []
-    for chunk in _chunks(prefixes):  # ids first: answered from the (occurred_at, origin_ip) index alone
-        ids.extend(session.execute(select(LockEvent.id).where(period, prefix.in_(chunk))).scalars())
+    for start in range(0, len(terms), TERMS_PER_QUERY):  # ids first: answered from the index alone
+        chunk = terms[start : start + TERMS_PER_QUERY]
+        ids.extend(
+            session.execute(
+                select(LockEvent.id).where(LockEvent.origin_ip.is_not(None), or_(*chunk))
+            ).scalars()
+        )
     samples: list[LockSample] = []
-    for chunk in _chunks(ids):
-        samples.extend(_lock_samples(session, LockEvent.id.in_(chunk)))
+    for some_ids in _chunks(sorted(set(ids))):
+        samples.extend(_lock_samples(session, LockEvent.id.in_(some_ids)))
     return samples
 
 
