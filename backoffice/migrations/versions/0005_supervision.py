@@ -27,13 +27,13 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_lock_event_unlocked_by_occurred",
-            ["unlocked_by_id", "occurred_at"],
+            ["unlocked_by_id", "occurred_at", "id"],
             unique=False,
             if_not_exists=True,
         )
         batch_op.create_index(
             "ix_lock_event_country_occurred",
-            ["origin_country", "occurred_at"],
+            ["origin_country", "occurred_at", "id"],
             unique=False,
             if_not_exists=True,
         )
