@@ -24,7 +24,6 @@ from backoffice.models import (
 from backoffice.workflows import assignment, claims
 from backoffice.workflows.audit import verify_chain
 from backoffice.workflows.claims import QueueFilter
-from backoffice.workflows.context import Actor
 from tests.claims.builders import contract_number, declare
 
 
@@ -41,7 +40,9 @@ def test_phone_declaration_is_numbered_triaged_and_waits_in_the_queue(db: Databa
         assert {"declaration_delay", "coverage", "deductible", "priority", "appraisal_mode"} <= rules
         page = claims.queue_page(s, handler, QueueFilter())
         assert [r.number for r in page.rows] == [ref.number] and page.total == 1
-        transitions = s.execute(select(ClaimTransition).where(ClaimTransition.claim_id == ref.id)).scalars().all()
+        transitions = (
+            s.execute(select(ClaimTransition).where(ClaimTransition.claim_id == ref.id)).scalars().all()
+        )
         assert [(t.from_status, t.to_status) for t in transitions] == [(None, ClaimStatus.DECLARED)]
 
 
@@ -135,9 +136,8 @@ def test_full_life_of_a_claim(db: Database, agents, handler, experts, clock: Fix
 
 def test_illegal_transition_is_refused_and_the_refusal_audited(db: Database, agents, handler) -> None:
     ref = declare(db, agents["agent"], contract_number(db))
-    with pytest.raises(Refused, match="ne peut pas passer à « Réglé »"):
-        with db.write() as s:
-            claims.settle_claim(s, handler, ref.id)
+    with pytest.raises(Refused, match="ne peut pas passer à « Réglé »"), db.write() as s:
+        claims.settle_claim(s, handler, ref.id)
     with db.read() as s:
         assert s.get(Claim, ref.id).status is ClaimStatus.DECLARED
         last = s.execute(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(1)).scalar_one()
@@ -159,7 +159,12 @@ def test_override_needs_a_reason_and_is_audited_and_kept_on_retriage(db: Databas
         claims.confirm_triage(s, handler, ref.id, priority=Priority.P1)
     with db.write() as s:
         claims.confirm_triage(
-            s, handler, ref.id, priority=Priority.P1, appraisal_mode=AppraisalMode.REMOTE, reason="Assurée enceinte"
+            s,
+            handler,
+            ref.id,
+            priority=Priority.P1,
+            appraisal_mode=AppraisalMode.REMOTE,
+            reason="Assurée enceinte",
         )
     with db.write() as s:
         batch = claims.retriage_open_claims(s, handler)
@@ -177,7 +182,7 @@ def test_stale_version_is_a_concurrent_edit(db: Database, agents, handler) -> No
     ref = declare(db, agents["agent"], contract_number(db))
     with db.write() as s:
         claims.take_next(s, handler)
-    with pytest.raises(ConcurrentEdit, match="modifié par claire.sinistres"), db.write() as s:
+    with pytest.raises(ConcurrentEdit, match=r"modifié par claire\.sinistres"), db.write() as s:
         claims.confirm_triage(s, handler, ref.id, expected_version=ref.version)
 
 
@@ -221,7 +226,9 @@ def test_queue_filters_sorting_and_paging(db: Database, agents, handler, clock: 
     refs = []
     for i in range(7):
         clock.advance(timedelta(minutes=1))
-        refs.append(declare(db, agents["agent"], number, claim_type=ClaimType.GLASS if i % 2 else ClaimType.COLLISION))
+        refs.append(
+            declare(db, agents["agent"], number, claim_type=ClaimType.GLASS if i % 2 else ClaimType.COLLISION)
+        )
     with db.read() as s:
         first = claims.queue_page(s, handler, QueueFilter(sort="declared_at"), offset=0, limit=3)
         second = claims.queue_page(s, handler, QueueFilter(sort="declared_at"), offset=3, limit=3)
@@ -245,7 +252,9 @@ def test_manual_expert_choice_needs_a_reason_and_counter_appraisal_goes_elsewher
     with pytest.raises(InvalidInput, match="éligible"), db.write() as s:
         assignment.assign_expert(s, handler, ref.id, expert_id=experts["inactive"], reason="habitude")
     with db.write() as s:
-        first = assignment.assign_expert(s, handler, ref.id, expert_id=experts["far"], reason="Garage à Chelles")
+        first = assignment.assign_expert(
+            s, handler, ref.id, expert_id=experts["far"], reason="Garage à Chelles"
+        )
     assert first.choice == "manual" and first.choice_reason == "Garage à Chelles"
     with db.write() as s:
         assignment.record_report(
@@ -259,7 +268,9 @@ def test_manual_expert_choice_needs_a_reason_and_counter_appraisal_goes_elsewher
             s, handler, ref.id, expert_id=experts["far"], reason="L'assuré conteste le montant"
         )
     with db.write() as s:
-        counter = assignment.request_counter_appraisal(s, handler, ref.id, reason="L'assuré conteste le montant")
+        counter = assignment.request_counter_appraisal(
+            s, handler, ref.id, reason="L'assuré conteste le montant"
+        )
     assert counter.kind is AssignmentKind.COUNTER_APPRAISAL and counter.expert_id != experts["far"]
 
 
@@ -311,5 +322,3 @@ def test_retriage_all_open_claims_in_batches(db: Database, agents, handler) -> N
     with db.read() as s:
         open_flags = [s.get(Claim, r.id).flags for r in refs[1:]]
     assert all("repeated_claims" not in f for f in open_flags)
-
-
