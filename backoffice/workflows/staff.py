@@ -155,15 +155,22 @@ def authenticate(session: Session, username: str, password: str) -> LoginOutcome
         if agent.failed_logins >= limit:
             agent.locked_at = moment
             audit.record(
-                session, actor_of(agent), "agent.locked", f"Verrouillage après {agent.failed_logins} échecs",
-                target_type="agent", target_id=agent.id, outcome="refused",
+                session,
+                actor_of(agent),
+                "agent.locked",
+                f"Verrouillage après {agent.failed_logins} échecs",
+                target_type="agent",
+                target_id=agent.id,
+                outcome="refused",
             )
         return LoginOutcome(None, BAD_CREDENTIALS)
     if _hasher.check_needs_rehash(agent.password_hash):
         agent.password_hash = hash_password(password)
     agent.failed_logins = 0
     agent.last_login_at = now(session)
-    audit.record(session, actor_of(agent), "agent.login", "Connexion", target_type="agent", target_id=agent.id)
+    audit.record(
+        session, actor_of(agent), "agent.login", "Connexion", target_type="agent", target_id=agent.id
+    )
     return LoginOutcome(actor_of(agent))
 
 

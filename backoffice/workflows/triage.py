@@ -10,21 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency
 
 from backoffice.checks.calendar_fr import (
     HolidayRules,
     add_working_days,
-    holiday_name,
+    public_holidays,
     working_days_between,
 )
 from backoffice.config import ClaimsSettings
 from backoffice.models.claims import CLAIM_TYPE_LABELS, AppraisalMode, ClaimType, Priority
 from backoffice.models.contracts import COVERAGE_LABELS, ContractStatus, CoverageCode
+
+FRENCH = Locale.parse("fr_FR")
+CENT = Decimal("0.01")
 
 #: Which coverages answer for which kind of loss, in order of preference.
 COVERAGE_FOR_TYPE: dict[ClaimType, tuple[CoverageCode, ...]] = {
@@ -166,18 +170,38 @@ class Rule:
     apply: Callable[[_State, Rule], None]
 
 
+@lru_cache(maxsize=8192)
 def fr_date(day: date) -> str:
-    return format_date(day, "d MMMM y", locale="fr_FR")
+    """ "26 novembre 2026" (cached: re-triaging 200,000 claims formats the same few hundred dates)."""
+    return format_date(day, "d MMMM y", locale=FRENCH)
 
 
+@lru_cache(maxsize=8192)
 def fr_amount(amount: Decimal) -> str:
-    return format_currency(amount, "EUR", locale="fr_FR")
+    """ "1 234,56 €" exactly as babel writes it for fr_FR (tested against it), without its cost per call."""
+    cents = amount.quantize(CENT, ROUND_HALF_UP)
+    whole, _, frac = f"{abs(cents):.2f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", "\u202f")
+    return f"{'-' if cents < 0 else ''}{grouped},{frac}\xa0€"
 
 
 def _holiday_rules(state: _State) -> HolidayRules:
     return HolidayRules.for_departement(
         state.facts.departement or "", whit_monday=state.settings.whit_monday_is_holiday
     )
+
+
+@lru_cache(maxsize=16384)
+def _working_deadline(known_on: date, days: int, rules: HolidayRules) -> tuple[date, tuple[str, ...]]:
+    """The last day on time and the weekday holidays skipped to reach it (cached: many claims share a date)."""
+    deadline = add_working_days(known_on, days, rules)
+    skipped = tuple(
+        h.name
+        for year in range(known_on.year, deadline.year + 1)
+        for h in public_holidays(year, rules)
+        if known_on < h.day <= deadline and h.day.weekday() < 5
+    )
+    return deadline, skipped
 
 
 def _declaration_days(state: _State) -> tuple[int, str]:
@@ -215,11 +239,9 @@ def rule_declaration_delay(state: _State, rule: Rule) -> None:
         return
     days, which = _declaration_days(state)
     rules = _holiday_rules(state)
-    state.deadline = add_working_days(f.known_on, days, rules)
+    state.deadline, skipped = _working_deadline(f.known_on, days, rules)
     elapsed = working_days_between(f.known_on, f.declared_on, rules)
     state.late = f.declared_on > state.deadline
-    span = (f.known_on + timedelta(days=i) for i in range(1, (state.deadline - f.known_on).days + 1))
-    skipped = [name for day in span if day.weekday() < 5 and (name := holiday_name(day, rules))]
     holidays = f" (jours fériés non comptés : {', '.join(skipped)})" if skipped else ""
     verdict = (
         "en retard — signalé, jamais refusé pour ce seul motif (il faut une clause et un préjudice prouvé)"
