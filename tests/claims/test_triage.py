@@ -296,7 +296,9 @@ def test_every_part_names_its_rule_in_french() -> None:
     assert stored["priority"] == result.priority.value and len(stored["findings"]) == len(result.findings)
 
 
-@pytest.mark.parametrize("value", ["0", "0.5", "999.99", "1000", "12345.678", "1234567.5", "-1500.2", "19500"])
+@pytest.mark.parametrize(
+    "value", ["0", "0.5", "999.99", "1000", "12345.678", "1234567.5", "-1500.2", "19500"]
+)
 def test_fast_amount_format_matches_babel(value: str) -> None:
     from babel.numbers import format_currency
 
