@@ -68,6 +68,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = 1
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_argon2() -> Iterator[None]:
+    """Same algorithm (argon2id), test-sized cost: the suite logs in hundreds of times on 2 shared cores."""
+    from argon2 import PasswordHasher
+
+    from backoffice.workflows import staff
+
+    production = staff._hasher
+    staff._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    staff._hasher = production
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)

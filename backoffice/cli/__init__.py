@@ -11,6 +11,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from backoffice import logs
+from backoffice.config import load_settings
 from backoffice.errors import BackofficeError
 
 COMMAND_MODULES = [
@@ -34,10 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        logs.configure(load_settings().paths.log_dir, level=logging.INFO, console=False)
         return int(args.handler(args) or 0)
     except BackofficeError as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from backoffice.ui.areas import Area, visible_areas
 from backoffice.ui.context import AppContext
 from backoffice.ui.resources import icon
+from backoffice.ui.session_guard import ChangePasswordDialog, IdleGuard, LockScreen
 
 
 def database_label(ctx: AppContext) -> str:
@@ -62,12 +63,37 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.navigation)
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+
+        self.lock_screen = LockScreen(ctx)
+        self.lock_screen.unlocked.connect(self.unlock_session)
+        self.lock_screen.logout.connect(self._logout)
+        self.content = QStackedWidget()
+        self.content.addWidget(central)
+        self.content.addWidget(self.lock_screen)
+        self.setCentralWidget(self.content)
+        self.idle_guard = IdleGuard(ctx, self)
+        self.idle_guard.idle.connect(self.lock_session)
 
         self._build_status_bar()
         self._build_menus()
         if self.areas:
             self.navigation.setCurrentRow(0)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.content.currentWidget() is self.lock_screen
+
+    def lock_session(self) -> None:
+        """Hide every customer datum behind the lock screen; the work in progress stays where it was."""
+        self.idle_guard.locked = True
+        self.content.setCurrentWidget(self.lock_screen)
+        self.menuBar().setEnabled(False)
+        self.lock_screen.password.setFocus()
+
+    def unlock_session(self) -> None:
+        self.idle_guard.resume()
+        self.menuBar().setEnabled(True)
+        self.content.setCurrentIndex(0)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -87,6 +113,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Fichier")
+        change_password = QAction("Changer mon &mot de passe…", self)
+        change_password.triggered.connect(lambda: ChangePasswordDialog(self.ctx, self).open())
+        file_menu.addAction(change_password)
+        lock = QAction("&Verrouiller la session", self)
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        lock.triggered.connect(self.lock_session)
+        file_menu.addAction(lock)
         logout = QAction("Se &déconnecter", self)
         logout.triggered.connect(self._logout)
         file_menu.addAction(logout)
@@ -152,6 +185,7 @@ class MainWindow(QMainWindow):
             "<tr><td><b>Ctrl+F</b></td><td>Rechercher un client</td></tr>",
             "<tr><td><b>Entrée</b></td><td>Ouvrir l'élément sélectionné</td></tr>",
             "<tr><td><b>Échap</b></td><td>Revenir / fermer</td></tr>",
+            "<tr><td><b>Ctrl+L</b></td><td>Verrouiller la session</td></tr>",
             "<tr><td><b>F1</b></td><td>Cette aide</td></tr>",
             "<tr><td><b>Ctrl+Q</b></td><td>Quitter</td></tr>",
         ]
@@ -175,5 +209,6 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle_guard.stop()
         self.ctx.ops.wait(5000)
         super().closeEvent(event)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select, update
 
@@ -16,6 +18,7 @@ def test_login_and_lock_after_repeated_failures(db: Database, agents: dict[str, 
     assert staff.login(db, "Alice.Agent ", TEST_PASSWORD).username == "alice.agent"
     limit = db.settings.session.login_max_failures
     for _ in range(limit):
+        db.clock.advance(timedelta(minutes=2))  # type: ignore[attr-defined]
         with pytest.raises(AuthenticationFailed, match="incorrect"):
             staff.login(db, "alice.agent", "mauvais-mot-de-passe")
     with pytest.raises(AuthenticationFailed, match="verrouillé"):
@@ -112,3 +115,25 @@ def test_audit_anchor_detects_a_deleted_tail(db: Database, agents: dict[str, Act
         assert audit.verify_chain(s).ok  # the database alone looks consistent…
         report = audit.verify_chain(s, **anchor)
     assert not report.ok and "ancre" in report.message()  # …but the anchor kept outside sees the cut
+
+
+def test_failed_logins_are_throttled_with_a_growing_delay(db: Database, agents: dict[str, Actor]) -> None:
+    with pytest.raises(AuthenticationFailed, match="incorrect"):
+        staff.login(db, "alice.agent", "faux-mot-de-passe")
+    with pytest.raises(AuthenticationFailed, match="réessayez dans 1 seconde"):
+        staff.login(db, "alice.agent", TEST_PASSWORD)  # even the right password waits
+    db.clock.advance(timedelta(seconds=1))  # type: ignore[attr-defined]
+    with pytest.raises(AuthenticationFailed, match="incorrect"):
+        staff.login(db, "alice.agent", "encore-faux")
+    with pytest.raises(AuthenticationFailed, match="réessayez dans 2 secondes"):
+        staff.login(db, "alice.agent", TEST_PASSWORD)
+    db.clock.advance(timedelta(seconds=2))  # type: ignore[attr-defined]
+    assert staff.login(db, "alice.agent", TEST_PASSWORD).username == "alice.agent"
+
+
+def test_password_change_rechecks_current_password(db: Database, agents: dict[str, Actor]) -> None:
+    with pytest.raises(AuthenticationFailed, match="actuel"), db.write() as s:
+        staff.change_password(s, agents["agent"], "pas-le-bon", "Nouveau-mot-de-passe-9")
+    with db.write() as s:
+        staff.change_password(s, agents["agent"], TEST_PASSWORD, "Nouveau-mot-de-passe-9")
+    assert staff.login(db, "alice.agent", "Nouveau-mot-de-passe-9").username == "alice.agent"

@@ -76,3 +76,38 @@ def test_every_area_opens(qtbot, ui_context, agents) -> None:  # type: ignore[no
     for row, area in enumerate(window.areas):
         window.navigation.setCurrentRow(row)
         assert window.stack.currentWidget().objectName() == f"area_{area.key}"
+
+
+def test_idle_session_locks_and_hides_data_until_password(qtbot, ui_context) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    window.show()
+    window.idle_guard.check()
+    assert not window.is_locked
+    ui_context.clock.advance(timedelta(minutes=ui_context.settings.session.idle_lock_minutes))
+    window.idle_guard.check()
+    assert window.is_locked and not window.stack.isVisible()
+    qtbot.keyClicks(window.lock_screen.password, "mauvais")
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.lock_screen.error.text() != "")
+    assert window.is_locked and "incorrect" in window.lock_screen.error.text()
+    ui_context.clock.advance(timedelta(minutes=5))  # past the throttling delay
+    qtbot.keyClicks(window.lock_screen.password, TEST_PASSWORD)
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked)
+    assert window.stack.isVisible()
+
+
+def test_disabled_agent_cannot_unlock_an_idle_session(qtbot, ui_context, db, agents) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    window.show()
+    window.lock_session()
+    with db.write() as s:
+        s.get(Agent, agents["agent"].agent_id).active = False
+    qtbot.keyClicks(window.lock_screen.password, TEST_PASSWORD)
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.lock_screen.error.text() != "")
+    assert "désactivé" in window.lock_screen.error.text() and window.is_locked
