@@ -72,7 +72,9 @@ def configure(log_dir: Path, *, level: int = logging.INFO, console: bool = True)
     for handler in list(root.handlers):
         if getattr(handler, "_backoffice", False):
             root.removeHandler(handler)
-    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    file_handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
     file_handler.setFormatter(JsonFormatter())
     file_handler.addFilter(RedactingFilter())
     file_handler._backoffice = True  # type: ignore[attr-defined]

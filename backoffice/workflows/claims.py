@@ -806,33 +806,50 @@ def take_next(session: Session, actor: Actor) -> ClaimRef | None:
     require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
     moment = now(session)
     cutoff = moment - timedelta(minutes=settings_of(session).claims.queue_lock_timeout_minutes)
-    stmt = (
-        select(Claim)
-        .where(Claim.status == S.DECLARED, or_(Claim.handler_id.is_(None), Claim.taken_at < cutoff))
-        .order_by(Claim.priority, Claim.declared_at, Claim.id)
+    columns = (
+        Claim.id,
+        Claim.number,
+        Claim.customer_id,
+        Claim.version,
+        Claim.handler_id,
+        Claim.priority,
+        Claim.declared_at,
+    )
+    order = (Claim.priority, Claim.declared_at, Claim.id)
+    waiting = Claim.status == S.DECLARED
+    unassigned = select(*columns).where(waiting, Claim.handler_id.is_(None)).order_by(*order).limit(1)
+    abandoned = (
+        select(*columns)
+        .where(waiting, Claim.taken_at < cutoff, Claim.handler_id.is_not(None))
+        .order_by(*order)
         .limit(1)
     )
     if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    claim = session.execute(stmt).scalar_one_or_none()
-    if claim is None:
+        unassigned = unassigned.with_for_update(skip_locked=True)
+        abandoned = abandoned.with_for_update(skip_locked=True)
+    candidates = [
+        row for stmt in (unassigned, abandoned) if (row := session.execute(stmt).first()) is not None
+    ]
+    if not candidates:
         return None
-    previous = claim.handler_id
-    claim.handler_id = actor.agent_id
-    claim.taken_at = moment
-    claim.updated_at = moment
-    session.flush()
+    row = min(candidates, key=lambda r: (r.priority.value if r.priority else "P9", r.declared_at, r.id))
+    session.execute(
+        update(Claim)
+        .where(Claim.id == row.id)
+        .values(handler_id=actor.agent_id, taken_at=moment, updated_at=moment, version=Claim.version + 1)
+        .execution_options(synchronize_session=False)
+    )
     audit.record(
         session,
         actor,
         "claims.take",
-        f"Sinistre {claim.number} pris en charge"
-        + (" (rendu à la file après inactivité de son précédent gestionnaire)" if previous else ""),
+        f"Sinistre {row.number} pris en charge"
+        + (" (rendu à la file après inactivité de son précédent gestionnaire)" if row.handler_id else ""),
         target_type="claim",
-        target_id=claim.id,
-        customer_id=claim.customer_id,
+        target_id=row.id,
+        customer_id=row.customer_id,
     )
-    return ClaimRef(claim.id, claim.number, claim.status, claim.version)
+    return ClaimRef(row.id, row.number, S.DECLARED, row.version + 1)
 
 
 def release_claim(session: Session, actor: Actor, claim_id: int) -> ClaimRef:
