@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from backoffice.checks.identifiers import normalize_contract_number
 from backoffice.clock import to_paris
 from backoffice.data.departements import departement_of_postcode
-from backoffice.errors import ConcurrentEdit, InvalidInput, NotFound, Refused
+from backoffice.errors import ConcurrentEdit, DatabaseUnavailable, InvalidInput, NotFound, Refused
 from backoffice.models import (
     Agent,
     AppraisalMode,
@@ -850,6 +850,24 @@ def take_next(session: Session, actor: Actor) -> ClaimRef | None:
         customer_id=row.customer_id,
     )
     return ClaimRef(row.id, row.number, S.DECLARED, row.version + 1)
+
+
+def take_next_retrying(db: Database, actor: Actor, *, attempts: int = 5) -> ClaimRef | None:
+    """``take_next`` in its own transaction, tried again when SQLite stayed busy past its timeout.
+
+    When many handlers drain the queue at once on one SQLite file, a writer can lose the lock race for longer than
+    the busy timeout; the failed transaction rolled back whole, so trying again is safe and the handler never sees
+    "database locked" for a click on "Prendre le suivant".
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with db.write() as session:
+                return take_next(session, actor)
+        except DatabaseUnavailable as exc:
+            busy = db.dialect == "sqlite" and "locked" in str(exc.__cause__ or "")
+            if not busy or attempt == attempts:
+                raise
+    return None
 
 
 def release_claim(session: Session, actor: Actor, claim_id: int) -> ClaimRef:

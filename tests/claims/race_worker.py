@@ -12,7 +12,7 @@ from backoffice.config import Paths, Settings
 from backoffice.db import Database
 from backoffice.errors import BackofficeError
 from backoffice.models import Role
-from backoffice.workflows.claims import take_next
+from backoffice.workflows.claims import take_next_retrying
 from backoffice.workflows.context import Actor
 
 
@@ -35,8 +35,7 @@ def take_until_empty(
     try:
         while True:
             try:
-                with db.write() as session:
-                    ref = take_next(session, actor)
+                ref = take_next_retrying(db, actor)
             except BackofficeError as exc:
                 errors.append(exc.message)
                 if len(errors) > 20:

@@ -322,3 +322,25 @@ def test_retriage_all_open_claims_in_batches(db: Database, agents, handler) -> N
     with db.read() as s:
         open_flags = [s.get(Claim, r.id).flags for r in refs[1:]]
     assert all("repeated_claims" not in f for f in open_flags)
+
+
+def test_take_next_tries_again_when_sqlite_stays_busy(sqlite_db: Database, settings, clock) -> None:
+    import sqlite3
+    import threading
+
+    from backoffice.models import Role
+    from tests.conftest import add_agent
+
+    agent = add_agent(sqlite_db, "claire.sinistres", Role.CLAIMS_HANDLER)
+    declare(sqlite_db, agent, contract_number(sqlite_db))
+    settings.database.sqlite_busy_timeout_ms = 50
+    impatient = Database(sqlite_db.url.render_as_string(), settings, clock)
+    blocker = sqlite3.connect(sqlite_db.url.database, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.4, blocker.rollback).start()
+    try:
+        ref = claims.take_next_retrying(impatient, agent, attempts=50)
+    finally:
+        impatient.dispose()
+        blocker.close()
+    assert ref is not None

@@ -197,7 +197,8 @@ class ClaimsArea(QWidget):
             self.detail.show_claim(ref.id)
             self.model.reload()
 
-        self.ctx.ops.write(lambda s: claims.take_next(s, actor), done, parent=self)
+        db = self.ctx.db
+        self.ctx.ops.run(lambda: claims.take_next_retrying(db, actor), done, parent=self)
 
     def open_declaration(self) -> None:
         if not self.ctx.can(Permission.CLAIM_DECLARE):
