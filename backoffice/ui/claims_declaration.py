@@ -115,11 +115,11 @@ class DeclarationDialog(QDialog):
         form.addRow("Catastrophe naturelle", self.catnat)
         form.addRow("", self.catnat_date)
         layout.addLayout(form)
-        layout.addWidget(
-            QLabel(
-                "Photos et pièces : à déposer par l'assuré sur son espace ; le tri en tiendra compte au prochain passage."
-            )
+        photos = QLabel(
+            "Photos et pièces : à déposer par l'assuré sur son espace ; le tri en tiendra compte au prochain passage."
         )
+        photos.setWordWrap(True)
+        layout.addWidget(photos)
         self.error = QLabel()
         self.error.setObjectName("declError")
         self.error.setWordWrap(True)

@@ -112,6 +112,7 @@ class ClaimsArea(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([340, 520])
         layout.addWidget(splitter, 1)
         self.apply_filters()
 
