@@ -16,14 +16,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("claim", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_claim_unassigned", ["status", "handler_id", "priority", "declared_at"], unique=False
-        )
-        batch_op.create_index("ix_claim_taken_at", ["status", "taken_at"], unique=False)
+    # if_not_exists: a file restored with an older revision stamp may already carry them.
+    op.create_index(
+        "ix_claim_unassigned",
+        "claim",
+        ["status", "handler_id", "priority", "declared_at"],
+        unique=False,
+        if_not_exists=True,
+    )
+    op.create_index("ix_claim_taken_at", "claim", ["status", "taken_at"], unique=False, if_not_exists=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("claim", schema=None) as batch_op:
-        batch_op.drop_index("ix_claim_taken_at")
-        batch_op.drop_index("ix_claim_unassigned")
+    op.drop_index("ix_claim_taken_at", table_name="claim", if_exists=True)
+    op.drop_index("ix_claim_unassigned", table_name="claim", if_exists=True)
