@@ -115,6 +115,8 @@ class ClaimsSettings:
     appraisal_sla_days: int = 10
     queue_lock_timeout_minutes: int = 30
     replacement_value_max_vehicle_age_months: int = 24
+    fraud_referral_min_flags: int = 2
+    retriage_batch_size: int = 2000
 
 
 @dataclass
