@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from backoffice.checks.bank import mask_iban
+from backoffice.checks.bank import normalize_iban
 from backoffice.errors import InvalidInput
 from backoffice.letters.formatting import french_amount, french_coefficient, french_date, french_percent
 
@@ -49,11 +49,14 @@ class MissingFields(InvalidInput):
         self.missing = tuple(f.name for f in missing)
 
 
+MASKED_PREFIX = "IBAN se terminant par "
+
+
 def mask_last4(value: str) -> str:
-    """IBAN or document number reduced to its last 4 characters; idempotent so archived values stay stable."""
-    if "•" in value:
+    """An IBAN reduced to its last 4 characters; idempotent, so archived values regenerate the same letter."""
+    if value.startswith(MASKED_PREFIX):
         return value
-    return mask_iban(value)
+    return MASKED_PREFIX + normalize_iban(value)[-4:]
 
 
 @dataclass(frozen=True)

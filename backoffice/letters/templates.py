@@ -330,7 +330,7 @@ def _indemnity_proposal(v: Values, lh: Letterhead) -> Content:
             "lines",
         )
     payment = f"Le règlement interviendra par virement dans un délai de {v['payment_days']} jours à compter de votre accord"
-    payment += f", sur le compte {v['iban']}." if v.has("iban") else "."
+    payment += f", sur votre compte bancaire ({v['iban']})." if v.has("iban") else "."
     blocks: tuple[Block, ...] = (
         _hello(v),
         Para(
@@ -826,9 +826,9 @@ def get_template(code: str, version: str | None = None) -> LetterTemplate:
             if template.code == code:
                 return template
         raise NotFound(f"Modèle de courrier inconnu : « {code} ».")
-    template = TEMPLATES.get((code, version))
-    if template is None:
+    found = TEMPLATES.get((code, version))
+    if found is None:
         raise NotFound(
             f"La version {version} du modèle « {code} » n'est plus disponible : réimprimez l'original archivé."
         )
-    return template
+    return found
