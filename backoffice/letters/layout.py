@@ -12,6 +12,7 @@ fold marks at 99 and 198 mm.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -133,15 +134,20 @@ class _Slice:
     keep_with_next: bool = False
 
 
+# Spaces that must not break: before « : ; ! ? » », after « « », inside "01 49 15 33 00", "9 h", "12 h 30", "20 %".
+_FRENCH_SPACES = re.compile(r" (?=[:;!?»])|(?<=«) |(?<=\d) (?=\d|h\b|%)|(?<=\bh) (?=\d)")
+
+
 def wrap(runs: Sequence[Run], width: float, size: float) -> list[list[tuple[str, str, float]]]:
     """Greedy line breaking on spaces (no-break spaces hold "1 234,56 €" together); explicit newlines kept.
 
+    French typography: no break before « : ; ! ? » », after « « », nor inside numbers and times.
     Returns lines of (text, font, width) segments, consecutive words of one font merged.
     """
     words: list[list[tuple[str, str]] | None] = []  # None is a forced line break
     current: list[tuple[str, str]] = []
     for run in runs:
-        for n, chunk in enumerate(run.text.split("\n")):
+        for n, chunk in enumerate(_FRENCH_SPACES.sub("\u00a0", run.text).split("\n")):
             if n:
                 if current:
                     words.append(current)
@@ -162,7 +168,7 @@ def wrap(runs: Sequence[Run], width: float, size: float) -> list[list[tuple[str,
     used = 0.0
     for word in words:
         if word is None:
-            lines.append(_merge(line, space))
+            lines.append(_merge(line, size))
             line, used = [], 0.0
             continue
         measured = [(text, font, string_width(text, font, size)) for text, font in word]
@@ -170,12 +176,12 @@ def wrap(runs: Sequence[Run], width: float, size: float) -> list[list[tuple[str,
         for piece in pieces:
             piece_w = sum(w for _, _, w in piece)
             if line and used + space + piece_w > width:
-                lines.append(_merge(line, space))
+                lines.append(_merge(line, size))
                 line, used = [], 0.0
             used += piece_w + (space if line else 0.0)
             line.append(piece)
     if line or not lines:
-        lines.append(_merge(line, space))
+        lines.append(_merge(line, size))
     return lines
 
 
@@ -204,19 +210,20 @@ def _split_long(
     return pieces
 
 
-def _merge(words: list[list[tuple[str, str, float]]], space: float) -> list[tuple[str, str, float]]:
+def _merge(words: list[list[tuple[str, str, float]]], size: float) -> list[tuple[str, str, float]]:
+    """Join words into segments of one font; a space takes the width of the font it is drawn in."""
     segments: list[tuple[str, str, float]] = []
     for n, word in enumerate(words):
         for i, (text, font, width) in enumerate(word):
             joined = n > 0 and i == 0
             if segments and segments[-1][1] == font:
                 last_text, _, last_w = segments[-1]
-                gap = " " if joined else ""
-                segments[-1] = (last_text + gap + text, font, last_w + (space if joined else 0.0) + width)
+                gap = string_width(" ", font, size) if joined else 0.0
+                segments[-1] = (last_text + (" " if joined else "") + text, font, last_w + gap + width)
             else:
                 if joined:
                     last_text, last_font, last_w = segments[-1]
-                    segments[-1] = (last_text + " ", last_font, last_w + space)
+                    segments[-1] = (last_text + " ", last_font, last_w + string_width(" ", last_font, size))
                 segments.append((text, font, width))
     return segments
 
