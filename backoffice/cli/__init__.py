@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "backoffice.cli.agents",
     "backoffice.cli.audit",
     "backoffice.cli.demo",
+    "backoffice.cli.letters",
 ]
 
 

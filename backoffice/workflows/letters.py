@@ -864,3 +864,14 @@ def generate_batch(
                 details={"template": template.code, "done": done, "total": total, "failures": len(failures)},
             )
     return BatchResult(template.code, total, tuple(letters), tuple(failures), cancelled)
+
+
+def console_actor(session: Session, username: str) -> Actor:
+    """The agent a console batch acts as (the person at the server console is trusted, as for ``agent add``);
+    the permission is still checked by each workflow."""
+    agent = session.execute(
+        select(Agent).where(Agent.username == username.strip().lower())
+    ).scalar_one_or_none()
+    if agent is None or not agent.active:
+        raise NotFound(f"Agent inconnu ou désactivé : « {username} ».")
+    return Actor(agent.id, agent.username, agent.full_name, agent.role)
