@@ -60,7 +60,7 @@ def test_batch_into_a_folder_one_pdf_per_letter_without_archiving(
         "--customers",
         str(case.customer_id),
         "--as",
-        "alice.agent",
+        "sophie.superviseur",
         "--dir",
         str(folder),
         "--preview",
