@@ -9,6 +9,6 @@ test:
 	@scripts/test.sh
 
 lint:
-	.venv/bin/ruff check backoffice tests benchmarks scripts
-	.venv/bin/ruff format --check backoffice tests benchmarks scripts
+	.venv/bin/ruff check backoffice tests
+	.venv/bin/ruff format --check backoffice tests
 	.venv/bin/mypy backoffice/models backoffice/workflows

@@ -19,6 +19,8 @@ from typing import Any
 
 import platformdirs
 
+from backoffice.errors import BackofficeError
+
 APP_NAME = "backoffice"
 APP_AUTHOR = "CentreCourriers"
 
@@ -163,7 +165,7 @@ class Settings:
         return f"sqlite:///{self.paths.data_dir / 'backoffice.sqlite3'}"
 
 
-class SettingsError(ValueError):
+class SettingsError(BackofficeError):
     """A settings file or variable that cannot be read; the message is French, for the user."""
 
 

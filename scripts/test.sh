@@ -6,9 +6,11 @@ scripts/bootstrap.sh test
 # shellcheck source=/dev/null
 source scripts/postgres.sh
 export QT_QPA_PLATFORM=offscreen
+paths=()
+for p in backoffice tests benchmarks scripts installer; do [ -e "$p" ] && paths+=("$p"); done
 echo "== ruff"
-.venv/bin/ruff check backoffice tests benchmarks scripts
-.venv/bin/ruff format --check backoffice tests benchmarks scripts
+.venv/bin/ruff check "${paths[@]}"
+.venv/bin/ruff format --check "${paths[@]}"
 echo "== mypy (models, workflows)"
 .venv/bin/mypy backoffice/models backoffice/workflows
 echo "== pytest"

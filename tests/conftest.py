@@ -7,7 +7,9 @@ PostgreSQL test passed fails the session instead of skipping.
 
 from __future__ import annotations
 
+import logging
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import shutil
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from backoffice import migrations
+from backoffice import logs, migrations
 from backoffice.clock import PARIS, FixedClock
 from backoffice.config import Paths, Settings
 from backoffice.db import Database
@@ -61,11 +63,47 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _pg_passed += 1
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test process writes the application log like production does; the session scans it at the end."""
+    if not os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get("BACKOFFICE_TEST_LOG_DIR"):
+        os.environ["BACKOFFICE_TEST_LOG_DIR"] = tempfile.mkdtemp(prefix="backoffice-test-logs-")
+    worker_dir = Path(os.environ["BACKOFFICE_TEST_LOG_DIR"]) / os.environ.get("PYTEST_XDIST_WORKER", "main")
+    logs.configure(worker_dir, level=logging.INFO, console=False, keep=True)
+
+
+def scan_test_logs() -> list[str]:
+    findings = []
+    for path in sorted(Path(os.environ["BACKOFFICE_TEST_LOG_DIR"]).rglob("backoffice.log*")):
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            for kind in logs.find_sensitive(line):
+                findings.append(f"{path.name}:{number}: {kind}")
+    return findings
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None and session.testscollected:
+        findings = scan_test_logs()
+        if findings:
+            print("\nERREUR : des données sensibles figurent dans les journaux produits par les tests :")
+            print("\n".join(findings[:20]))
+            session.exitstatus = 1
     if REQUIRE_PG and worker is None and session.testscollected and exitstatus == 0 and _pg_passed == 0:
         print("\nERREUR : aucun test PostgreSQL n'a été exécuté alors que BACKOFFICE_TEST_REQUIRE_PG=1.")
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_argon2() -> Iterator[None]:
+    """Same algorithm (argon2id), test-sized cost: the suite logs in hundreds of times on 2 shared cores."""
+    from argon2 import PasswordHasher
+
+    from backoffice.workflows import staff
+
+    production = staff._hasher
+    staff._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    staff._hasher = production
 
 
 @pytest.fixture
@@ -85,6 +123,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     migrations.upgrade(db, backup=False)
     db.dispose()
     return path
+
+
+def tamper(db: Database, *statements: str) -> None:
+    """Change the database behind the application's back, as a DBA could (bypassing PostgreSQL triggers)."""
+    with db.engine.begin() as conn:
+        if db.dialect == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for statement in statements:
+            conn.exec_driver_sql(statement)
 
 
 def _worker_db_name() -> str:
@@ -122,6 +169,7 @@ def _truncate_pg(url: str) -> None:
     engine = create_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # bypasses the append-only trigger
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         conn.execute(
             text("INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, :h)"), {"h": "0" * 64}

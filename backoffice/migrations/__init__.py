@@ -83,8 +83,13 @@ def backup_sqlite(db: Database) -> Path | None:
     backups = source.parent / "backups"
     backups.mkdir(parents=True, exist_ok=True)
     target = backups / f"{source.stem}-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}{source.suffix}"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
         src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal/-shm beside it
+    finally:
+        dst.close()
+        src.close()
     return target
 
 

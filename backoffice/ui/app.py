@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from backoffice import migrations
+from backoffice import logs, migrations
 from backoffice.clock import SystemClock
-from backoffice.config import SettingsError, load_settings
+from backoffice.config import Settings, load_settings
 from backoffice.db import Database
 from backoffice.errors import BackofficeError
 from backoffice.ui.context import AppContext
@@ -56,8 +56,7 @@ def fatal(message: str) -> int:
     return 1
 
 
-def open_database(url_override: str | None, allow_demo: bool) -> tuple[Database, bool]:
-    settings = load_settings()
+def open_database(settings: Settings, url_override: str | None, allow_demo: bool) -> tuple[Database, bool]:
     db = Database(
         url_override or settings.database_url(),
         settings,
@@ -85,20 +84,19 @@ def login_hint(db: Database) -> str | None:
         from backoffice.workflows.staff import list_agents
 
         names = {a.username for a in list_agents(session)}
-    demo = [username for username, *_ in DEMO_AGENTS if username in names]
+    demo = [agent.username for agent in DEMO_AGENTS if agent.username in names]
     if not demo:
         return None
     return f"Base de démonstration — comptes : {', '.join(demo)} ; mot de passe : {DEMO_PASSWORD}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = make_application(sys.argv[:1])
     try:
-        db, _ = open_database(args.database_url, not args.no_demo)
-    except SettingsError as exc:
-        return fatal(str(exc))
+        settings = load_settings()
+        logs.configure(settings.paths.log_dir)
+        db, _ = open_database(settings, args.database_url, not args.no_demo)
     except BackofficeError as exc:
         return fatal(exc.message)
     ops = OperationRunner(db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -145,6 +146,11 @@ def authenticate(session: Session, username: str, password: str) -> LoginOutcome
             "Ce compte d'agent est verrouillé après trop d'échecs de connexion. Un administrateur doit le "
             "déverrouiller.",
         )
+    wait = throttle_seconds(session, agent)
+    if wait > 0:
+        return LoginOutcome(
+            None, f"Trop de tentatives échouées : réessayez dans {wait} seconde{'s' if wait > 1 else ''}."
+        )
     try:
         _hasher.verify(agent.password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -155,16 +161,41 @@ def authenticate(session: Session, username: str, password: str) -> LoginOutcome
         if agent.failed_logins >= limit:
             agent.locked_at = moment
             audit.record(
-                session, actor_of(agent), "agent.locked", f"Verrouillage après {agent.failed_logins} échecs",
-                target_type="agent", target_id=agent.id, outcome="refused",
+                session,
+                actor_of(agent),
+                "agent.locked",
+                f"Verrouillage après {agent.failed_logins} échecs",
+                target_type="agent",
+                target_id=agent.id,
+                outcome="refused",
             )
         return LoginOutcome(None, BAD_CREDENTIALS)
     if _hasher.check_needs_rehash(agent.password_hash):
         agent.password_hash = hash_password(password)
     agent.failed_logins = 0
     agent.last_login_at = now(session)
-    audit.record(session, actor_of(agent), "agent.login", "Connexion", target_type="agent", target_id=agent.id)
+    audit.record(
+        session, actor_of(agent), "agent.login", "Connexion", target_type="agent", target_id=agent.id
+    )
     return LoginOutcome(actor_of(agent))
+
+
+def throttle_seconds(session: Session, agent: Agent) -> int:
+    """Growing delay after failed attempts (1 s, 2 s, 4 s… capped at 60 s), so guessing is slow."""
+    if agent.failed_logins <= 0 or agent.last_failed_login_at is None:
+        return 0
+    base = settings_of(session).session.login_delay_base_seconds
+    delay = min(60.0, base * 2 ** (agent.failed_logins - 1))
+    remaining = (agent.last_failed_login_at - now(session)).total_seconds() + delay
+    return max(0, math.ceil(remaining))
+
+
+def reauthenticate(db: Database, actor: Actor, password: str) -> Actor:
+    """Unlock an idle-locked session: same checks as a login, for the same agent only."""
+    result = login(db, actor.username, password)
+    if result.agent_id != actor.agent_id:  # pragma: no cover - username is unique
+        raise AuthenticationFailed(BAD_CREDENTIALS)
+    return result
 
 
 def login(db: Database, username: str, password: str) -> Actor:

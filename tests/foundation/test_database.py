@@ -98,15 +98,20 @@ def test_schema_newer_than_app_is_explained(sqlite_db: Database) -> None:
 
 
 def test_upgrade_backs_up_an_existing_sqlite_file(tmp_path: Path, sqlite_template: Path) -> None:
+    import sqlite3
+
     path = tmp_path / "old.sqlite3"
     path.write_bytes(sqlite_template.read_bytes())
     db = Database(f"sqlite:///{path}", Settings())
     with db.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE purge_evidence")
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
-    # an up-to-date schema needs no backup
-    assert migrations.upgrade(db) is None
-    assert not (tmp_path / "backups").exists()
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")  # as left by an older release
+    saved = migrations.upgrade(db)
+    assert saved is not None and saved.parent == tmp_path / "backups"
+    with sqlite3.connect(saved) as backup:
+        assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert migrations.schema_status(db).up_to_date
+    assert migrations.upgrade(db) is None  # nothing to do, no new backup
+    assert len(list((tmp_path / "backups").iterdir())) == 1
 
 
 def test_network_share_paths_are_detected() -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from backoffice.db import Database
 from backoffice.errors import AuthenticationFailed, InvalidInput, PermissionDenied
@@ -9,13 +11,14 @@ from backoffice.models import Agent, AuditRecord, Role
 from backoffice.workflows import audit, staff
 from backoffice.workflows.context import Actor
 from backoffice.workflows.permissions import ROLE_PERMISSIONS, Permission, require
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, tamper
 
 
 def test_login_and_lock_after_repeated_failures(db: Database, agents: dict[str, Actor]) -> None:
     assert staff.login(db, "Alice.Agent ", TEST_PASSWORD).username == "alice.agent"
     limit = db.settings.session.login_max_failures
     for _ in range(limit):
+        db.clock.advance(timedelta(minutes=2))  # type: ignore[attr-defined]
         with pytest.raises(AuthenticationFailed, match="incorrect"):
             staff.login(db, "alice.agent", "mauvais-mot-de-passe")
     with pytest.raises(AuthenticationFailed, match="verrouillé"):
@@ -83,14 +86,15 @@ def test_audit_chain_detects_tampering_deletion_and_truncation(
     with db.read() as s:
         report = audit.verify_chain(s)
         assert report.ok and report.checked == 5
-    with db.engine.begin() as conn:
-        conn.execute(update(AuditRecord).where(AuditRecord.seq == 3).values(summary="Action falsifiée"))
+    tamper(db, "UPDATE audit_record SET summary = 'Action falsifiée' WHERE seq = 3")
     with db.read() as s:
         report = audit.verify_chain(s)
     assert not report.ok and report.first_broken_seq == 3 and "modifié" in report.message()
-    with db.engine.begin() as conn:
-        conn.execute(update(AuditRecord).where(AuditRecord.seq == 3).values(summary="Action 2"))
-        conn.exec_driver_sql("DELETE FROM audit_record WHERE seq = 2")
+    tamper(
+        db,
+        "UPDATE audit_record SET summary = 'Action 2' WHERE seq = 3",
+        "DELETE FROM audit_record WHERE seq = 2",
+    )
     with db.read() as s:
         report = audit.verify_chain(s)
     assert not report.ok and report.first_broken_seq == 2
@@ -103,12 +107,81 @@ def test_audit_anchor_detects_a_deleted_tail(db: Database, agents: dict[str, Act
     with db.read() as s:
         report = audit.verify_chain(s)
     anchor = {"anchor_seq": report.head_seq, "anchor_hash": report.head_hash}
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM audit_record WHERE seq = 4")
-        conn.exec_driver_sql(
-            "UPDATE audit_head SET last_seq = 3, last_hash = (SELECT hash FROM audit_record WHERE seq = 3)"
-        )
+    tamper(
+        db,
+        "DELETE FROM audit_record WHERE seq = 4",
+        "UPDATE audit_head SET last_seq = 3, last_hash = (SELECT hash FROM audit_record WHERE seq = 3)",
+    )
     with db.read() as s:
         assert audit.verify_chain(s).ok  # the database alone looks consistent…
         report = audit.verify_chain(s, **anchor)
     assert not report.ok and "ancre" in report.message()  # …but the anchor kept outside sees the cut
+
+
+def test_failed_logins_are_throttled_with_a_growing_delay(db: Database, agents: dict[str, Actor]) -> None:
+    with pytest.raises(AuthenticationFailed, match="incorrect"):
+        staff.login(db, "alice.agent", "faux-mot-de-passe")
+    with pytest.raises(AuthenticationFailed, match="réessayez dans 1 seconde"):
+        staff.login(db, "alice.agent", TEST_PASSWORD)  # even the right password waits
+    db.clock.advance(timedelta(seconds=1))  # type: ignore[attr-defined]
+    with pytest.raises(AuthenticationFailed, match="incorrect"):
+        staff.login(db, "alice.agent", "encore-faux")
+    with pytest.raises(AuthenticationFailed, match="réessayez dans 2 secondes"):
+        staff.login(db, "alice.agent", TEST_PASSWORD)
+    db.clock.advance(timedelta(seconds=2))  # type: ignore[attr-defined]
+    assert staff.login(db, "alice.agent", TEST_PASSWORD).username == "alice.agent"
+
+
+def test_password_change_rechecks_current_password(db: Database, agents: dict[str, Actor]) -> None:
+    with pytest.raises(AuthenticationFailed, match="actuel"), db.write() as s:
+        staff.change_password(s, agents["agent"], "pas-le-bon", "Nouveau-mot-de-passe-9")
+    with db.write() as s:
+        staff.change_password(s, agents["agent"], TEST_PASSWORD, "Nouveau-mot-de-passe-9")
+    assert staff.login(db, "alice.agent", "Nouveau-mot-de-passe-9").username == "alice.agent"
+
+
+def test_audit_rows_cannot_be_changed_on_postgresql(db: Database, agents: dict[str, Actor]) -> None:
+    """PostgreSQL refuses the change itself; SQLite (one workstation) relies on the chain to reveal it."""
+    from sqlalchemy.exc import DBAPIError
+
+    with db.write() as s:
+        audit.record(s, agents["agent"], "test.action", "Action")
+    if db.dialect == "sqlite":
+        with db.engine.begin() as conn:
+            conn.execute(update(AuditRecord).values(summary="modifié"))
+        with db.read() as s:
+            assert audit.verify_chain(s).first_broken_seq == 1
+        return
+    for statement in (
+        update(AuditRecord).values(summary="modifié"),
+        text("DELETE FROM audit_record"),
+        text("TRUNCATE audit_record"),
+    ):
+        with pytest.raises(DBAPIError, match="ajout seul"), db.engine.begin() as conn:
+            conn.execute(statement)
+    with db.read() as s:
+        assert audit.verify_chain(s).ok
+
+
+def test_concurrent_writers_never_fork_the_chain(db: Database, agents: dict[str, Actor]) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            for i in range(10):
+                with db.write() as s:
+                    audit.record(s, agents["agent"], "test.race", f"Écrivain {n} action {i}")
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with db.read() as s:
+        report = audit.verify_chain(s)
+    assert report.ok and report.checked == 40

@@ -76,3 +76,66 @@ def test_every_area_opens(qtbot, ui_context, agents) -> None:  # type: ignore[no
     for row, area in enumerate(window.areas):
         window.navigation.setCurrentRow(row)
         assert window.stack.currentWidget().objectName() == f"area_{area.key}"
+
+
+def test_idle_session_locks_and_hides_data_until_password(qtbot, ui_context) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    window.show()
+    window.idle_guard.check()
+    assert not window.is_locked
+    ui_context.clock.advance(timedelta(minutes=ui_context.settings.session.idle_lock_minutes))
+    window.idle_guard.check()
+    assert window.is_locked and not window.stack.isVisible()
+    qtbot.keyClicks(window.lock_screen.password, "mauvais")
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.lock_screen.error.text() != "")
+    assert window.is_locked and "incorrect" in window.lock_screen.error.text()
+    ui_context.clock.advance(timedelta(minutes=5))  # past the throttling delay
+    qtbot.keyClicks(window.lock_screen.password, TEST_PASSWORD)
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked)
+    assert window.stack.isVisible()
+
+
+def test_disabled_agent_cannot_unlock_an_idle_session(qtbot, ui_context, db, agents) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    window.show()
+    window.lock_session()
+    with db.write() as s:
+        s.get(Agent, agents["agent"].agent_id).active = False
+    qtbot.keyClicks(window.lock_screen.password, TEST_PASSWORD)
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.lock_screen.error.text() != "")
+    assert "désactivé" in window.lock_screen.error.text() and window.is_locked
+
+
+def test_new_work_is_announced_without_blocking(qtbot, ui_context, db, agents) -> None:  # type: ignore[no-untyped-def]
+    from backoffice.models import ApprovalKind, ApprovalRequest, ApprovalStatus
+    from tests.factories import make_customer
+
+    ui_context.actor = agents["supervisor"]
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.notifier.summary is not None)
+    assert window.work_label.text() == ""
+    with db.write() as s:
+        customer = make_customer(s)
+        s.add(
+            ApprovalRequest(
+                kind=ApprovalKind.UNLOCK_AFTER_FRAUD_SUSPICION,
+                status=ApprovalStatus.PENDING,
+                customer_id=customer.id,
+                requested_by_id=agents["agent"].agent_id,
+                requested_at=db.clock.now(),
+                reason="Suspicion de fraude",
+            )
+        )
+    with qtbot.waitSignal(window.notifier.news, timeout=5000) as blocker:
+        window.notifier.refresh()
+    assert blocker.args == ["1 nouvelle demande d'approbation"]
+    assert window.work_label.text() == "À traiter : 1 approbation"
+    window.close()
