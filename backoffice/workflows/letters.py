@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice.checks.address import format_postal_block
+from backoffice.checks.identifiers import normalize_client_number, normalize_contract_number
 from backoffice.clock import PARIS, to_paris
 from backoffice.db import Database
 from backoffice.errors import ConcurrentEdit, InvalidInput, NotFound, Refused
@@ -233,8 +234,16 @@ def _gather(
     g = _Gathered()
     day = today(session)
     settings = settings_of(session)
+    related = related or _default_related(session, template.code, customer_id)
     related_type, related_id = related if related else (None, None)
     claim = _get(session, Claim, claim_id, "Sinistre") if claim_id is not None else None
+    if template.code == "appraisal_mandate" and expert_id is None and claim is not None:
+        expert_id = session.execute(
+            select(AppraisalAssignment.expert_id)
+            .where(AppraisalAssignment.claim_id == claim.id)
+            .order_by(AppraisalAssignment.mandated_at.desc())
+            .limit(1)
+        ).scalar_one_or_none()
     contract: Contract | None = None
     if related_type == "verification_case":
         case = _get(session, VerificationCase, related_id, "Vérification d'identité")
@@ -399,6 +408,29 @@ def _gather(
     return g
 
 
+def _default_related(session: Session, code: str, customer_id: int | None) -> tuple[str, int] | None:
+    """Without an explicit case, a letter about a verification or an IBAN change uses the customer's latest."""
+    if customer_id is None:
+        return None
+    if code in ("identity_verified", "identity_rejected"):
+        case_id = session.execute(
+            select(VerificationCase.id)
+            .where(VerificationCase.customer_id == customer_id, VerificationCase.decided_at.is_not(None))
+            .order_by(VerificationCase.decided_at.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return ("verification_case", case_id) if case_id else None
+    if code == "bank_details_changed":
+        change_id = session.execute(
+            select(BankDetailsChange.id)
+            .where(BankDetailsChange.customer_id == customer_id)
+            .order_by(BankDetailsChange.requested_at.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return ("bank_details_change", change_id) if change_id else None
+    return None
+
+
 def _years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -408,6 +440,44 @@ def _years_before(day: date, years: int) -> date:
 
 def _driver(entry: Mapping[str, Any]) -> dict[str, Any]:
     return {key: entry[key] for key in ("name", "birth_date", "licence_date") if entry.get(key)}
+
+
+@dataclass(frozen=True)
+class LetterTarget:
+    customer_id: int
+    claim_id: int | None
+    label: str  # "Mme Marie-Hélène LEFÈVRE — TI0001234567 — sinistre S2026-004211"
+
+
+def find_target(session: Session, actor: Actor, text: str) -> LetterTarget:
+    """The customer (and claim) a letter is for, from what the agent types: client, contract or claim number."""
+    require(session, actor, Permission.LETTER_GENERATE)
+    typed = " ".join(text.split())
+    if not typed:
+        raise InvalidInput("Saisissez un numéro client, de contrat ou de sinistre.", "target")
+    claim = session.execute(select(Claim).where(Claim.number == typed.upper())).scalar_one_or_none()
+    customer: Customer | None = None
+    if claim is not None:
+        customer = session.get(Customer, claim.customer_id)
+    elif (client := normalize_client_number(typed)) is not None:
+        customer = session.execute(
+            select(Customer).where(Customer.client_number == client)
+        ).scalar_one_or_none()
+    if customer is None and claim is None and (number := normalize_contract_number(typed)) is not None:
+        contract = session.execute(select(Contract).where(Contract.number == number)).scalar_one_or_none()
+        customer = session.get(Customer, contract.customer_id) if contract else None
+    if customer is None:
+        raise NotFound(f"Aucun client, contrat ni sinistre ne correspond à « {typed} ».")
+    label = f"{_name_line(customer)} — {customer.client_number}"
+    if claim is not None:
+        label += f" — sinistre {claim.number}"
+    return LetterTarget(customer.id, claim.id if claim else None, label)
+
+
+def customer_target(session: Session, actor: Actor, customer_id: int) -> LetterTarget:
+    require(session, actor, Permission.LETTER_GENERATE, customer_id=customer_id)
+    customer = _get(session, Customer, customer_id, "Client")
+    return LetterTarget(customer.id, None, f"{_name_line(customer)} — {customer.client_number}")
 
 
 # --- Generate, preview, archive ------------------------------------------------------------------------
