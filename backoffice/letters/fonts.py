@@ -13,6 +13,7 @@ they go through ReportLab's normal path.
 
 from __future__ import annotations
 
+import copy
 import zlib
 from pathlib import Path
 from threading import Lock
@@ -100,6 +101,7 @@ class LetterFont(TTFont):
         super().__init__(name, filename)
         self.face = _CachedFace(filename)
         self._table: dict[int, int] | None = None
+        self._seed_state: Any = None
         self._subset_objects: dict[tuple[int, ...], tuple[bytes, str]] = {}
 
     def addObjects(self, doc: Any) -> None:
@@ -136,15 +138,27 @@ class LetterFont(TTFont):
 
     def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         if doc not in self.state:
-            super().splitString(ALPHABET, doc)
-            if self._table is None:
-                self._table = self._mapping(doc)
+            self._seed(doc)
         if self._table is not None:
             try:
                 return [(0, text.translate(self._table).encode("latin-1"))]
             except UnicodeEncodeError:
                 pass  # a character outside the alphabet: ReportLab assigns it a code
         return super().splitString(text, doc, encoding)
+
+    def _seed(self, doc: Any) -> None:
+        """Give a new document the fixed subset 0: computed once, then copied (cheaper than re-assigning)."""
+        if self._seed_state is None:
+            super().splitString(ALPHABET, doc)
+            self._seed_state = copy.copy(self.state[doc])
+            self._seed_state.assignments = dict(self._seed_state.assignments)
+            self._seed_state.subsets = [list(s) for s in self._seed_state.subsets]
+            self._table = self._mapping(doc)
+            return
+        state = copy.copy(self._seed_state)
+        state.assignments = dict(self._seed_state.assignments)
+        state.subsets = [list(s) for s in self._seed_state.subsets]
+        self.state[doc] = state
 
     def _mapping(self, doc: Any) -> dict[int, int] | None:
         assignments: dict[int, int] = self.state[doc].assignments

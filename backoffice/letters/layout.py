@@ -138,7 +138,21 @@ class _Slice:
 _FRENCH_SPACES = re.compile(r" (?=[:;!?»])|(?<=«) |(?<=\d) (?=\d|h\b|%)|(?<=\bh) (?=\d)")
 
 
+_wrapped: dict[tuple[tuple[Run, ...], float, float], list[list[tuple[str, str, float]]]] = {}
+
+
 def wrap(runs: Sequence[Run], width: float, size: float) -> list[list[tuple[str, str, float]]]:
+    """``_wrap`` memoised: the fixed paragraphs of a template are laid out once per process."""
+    key = (tuple(runs), width, size)
+    lines = _wrapped.get(key)
+    if lines is None:
+        lines = _wrap(runs, width, size)
+        if len(_wrapped) < 20_000:
+            _wrapped[key] = lines
+    return [list(line) for line in lines]
+
+
+def _wrap(runs: Sequence[Run], width: float, size: float) -> list[list[tuple[str, str, float]]]:
     """Greedy line breaking on spaces (no-break spaces hold "1 234,56 €" together); explicit newlines kept.
 
     French typography: no break before « : ; ! ? » », after « « », nor inside numbers and times.

@@ -866,6 +866,22 @@ def claims_declared_on(session: Session, actor: Actor, day: date) -> list[BatchT
     return [BatchTarget(claim_id=claim_id) for claim_id in ids]
 
 
+def _preload(session: Session, targets: Sequence[BatchTarget]) -> None:
+    """Load a chunk's claims, contracts and customers in three queries instead of three per letter."""
+    claim_ids = [t.claim_id for t in targets if t.claim_id is not None]
+    claims = (
+        list(session.execute(select(Claim).where(Claim.id.in_(claim_ids))).scalars()) if claim_ids else []
+    )
+    contract_ids = {c.contract_id for c in claims}
+    customer_ids = {c.customer_id for c in claims} | {
+        t.customer_id for t in targets if t.customer_id is not None
+    }
+    if contract_ids:
+        session.execute(select(Contract).where(Contract.id.in_(contract_ids))).scalars().all()
+    if customer_ids:
+        session.execute(select(Customer).where(Customer.id.in_(customer_ids))).scalars().all()
+
+
 def generate_batch(
     db: Database,
     actor: Actor,
@@ -898,6 +914,7 @@ def generate_batch(
             cancelled = True
             break
         with db.write() as session:
+            _preload(session, targets[start : start + chunk_size])
             for target in targets[start : start + chunk_size]:
                 if is_cancelled and is_cancelled():
                     cancelled = True
