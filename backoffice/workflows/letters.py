@@ -139,6 +139,7 @@ class _Gathered:
     customer_id: int | None = None
     claim_id: int | None = None
     expert_id: int | None = None
+    related: tuple[str, int] | None = None
 
 
 def _get(session: Session, model: type[Any], key: int | None, what: str) -> Any:
@@ -235,6 +236,7 @@ def _gather(
     day = today(session)
     settings = settings_of(session)
     related = related or _default_related(session, template.code, customer_id)
+    g.related = related
     related_type, related_id = related if related else (None, None)
     claim = _get(session, Claim, claim_id, "Sinistre") if claim_id is not None else None
     if template.code == "appraisal_mandate" and expert_id is None and claim is not None:
@@ -509,7 +511,7 @@ def _build_input(
             "customer_id": g.customer_id,
             "claim_id": g.claim_id,
             "expert_id": g.expert_id,
-            "related": list(related) if related else None,
+            "related": list(g.related) if g.related else None,
         },
     )
     return letter_input, g
@@ -543,75 +545,108 @@ def generate_letter(
         target_id=customer_id,
         customer_id=customer_id,
     )
-    letter_input, g = _build_input(session, template, customer_id, claim_id, expert_id, related, extra_fields)
-    existing = session.execute(
-        select(Letter).where(Letter.reference == letter_input.reference)
-    ).scalar_one_or_none()
-    if existing is not None and archive:
-        blob = session.get(Blob, existing.blob_sha256)
-        assert blob is not None
-        return _result(
-            existing.id,
-            template,
-            letter_input,
-            blob.content,
-            existing.blob_sha256,
-            existing.page_count,
-            g,
-            True,
-        )
-    rendered = render(letter_input)
+    prepared = _build_input(session, template, customer_id, claim_id, expert_id, related, extra_fields)
     if not archive:
-        return _result(
-            None, template, letter_input, rendered.pdf, rendered.sha256, rendered.page_count, g, False
+        return _preview(template, prepared)
+    (result,) = _archive(session, actor, template, [prepared])
+    if not result.already_archived:
+        audit.record(
+            session,
+            actor,
+            "letter.generate",
+            f"Courrier « {template.title} » {result.reference} archivé",
+            target_type="letter",
+            target_id=result.letter_id,
+            customer_id=result.customer_id,
+            details={
+                "template": template.code,
+                "version": template.version,
+                "sha256": result.sha256,
+                "pages": result.page_count,
+            },
         )
+    return result
+
+
+def _preview(template: LetterTemplate, prepared: tuple[LetterInput, _Gathered]) -> LetterResult:
+    letter_input, g = prepared
+    rendered = render(letter_input)
+    return _result(None, template, letter_input, rendered.pdf, rendered.sha256, rendered.page_count, g, False)
+
+
+def _archive(
+    session: Session,
+    actor: Actor,
+    template: LetterTemplate,
+    prepared: Sequence[tuple[LetterInput, _Gathered]],
+    on_rendered: Callable[[], None] | None = None,
+) -> list[LetterResult]:
+    """Render and store letters with a few set-based queries (a batch archives a chunk at once).
+
+    A letter already archived (same reference) is returned as archived, not stored twice.
+    """
+    references = [letter_input.reference for letter_input, _ in prepared]
+    existing = {
+        letter.reference: letter
+        for letter in session.execute(select(Letter).where(Letter.reference.in_(references))).scalars()
+    }
+    rendered = {}
+    for letter_input, _ in prepared:
+        if letter_input.reference not in existing:
+            rendered[letter_input.reference] = render(letter_input)
+        if on_rendered:
+            on_rendered()
+    hashes = {r.sha256 for r in rendered.values()} | {x.blob_sha256 for x in existing.values()}
+    blobs = {
+        blob.sha256: blob for blob in session.execute(select(Blob).where(Blob.sha256.in_(hashes))).scalars()
+    }
     moment = now(session)
-    if session.get(Blob, rendered.sha256) is None:
-        session.add(
-            Blob(
-                sha256=rendered.sha256,
-                size=len(rendered.pdf),
-                mime_type=PDF,
-                content=rendered.pdf,
-                created_at=moment,
+    stored: dict[str, Letter] = {}
+    for letter_input, g in prepared:
+        made = rendered.get(letter_input.reference)
+        if made is None or letter_input.reference in stored:
+            continue
+        if made.sha256 not in blobs:
+            blobs[made.sha256] = Blob(
+                sha256=made.sha256, size=len(made.pdf), mime_type=PDF, content=made.pdf, created_at=moment
             )
+            session.add(blobs[made.sha256])
+        letter = Letter(
+            reference=letter_input.reference,
+            template_code=template.code,
+            template_version=template.version,
+            customer_id=g.customer_id,
+            claim_id=g.claim_id,
+            expert_id=g.expert_id,
+            related_type=g.related[0] if g.related else None,
+            related_id=g.related[1] if g.related else None,
+            recipient_lines=list(letter_input.recipient_lines),
+            fields=letter_input.archived_fields(),
+            blob_sha256=made.sha256,
+            page_count=made.page_count,
+            created_by_id=actor.agent_id,
+            created_at=moment,
         )
-    letter = Letter(
-        reference=letter_input.reference,
-        template_code=template.code,
-        template_version=template.version,
-        customer_id=g.customer_id,
-        claim_id=g.claim_id,
-        expert_id=g.expert_id,
-        related_type=related[0] if related else None,
-        related_id=related[1] if related else None,
-        recipient_lines=list(letter_input.recipient_lines),
-        fields=letter_input.archived_fields(),
-        blob_sha256=rendered.sha256,
-        page_count=rendered.page_count,
-        created_by_id=actor.agent_id,
-        created_at=moment,
-    )
-    session.add(letter)
+        session.add(letter)
+        stored[letter_input.reference] = letter
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "letter.generate",
-        f"Courrier « {template.title} » {letter.reference} archivé",
-        target_type="letter",
-        target_id=letter.id,
-        customer_id=g.customer_id,
-        details={
-            "template": template.code,
-            "version": template.version,
-            "sha256": rendered.sha256,
-            "pages": rendered.page_count,
-        },
-    )
-    return _result(
-        letter.id, template, letter_input, rendered.pdf, rendered.sha256, rendered.page_count, g, False
-    )
+    results: list[LetterResult] = []
+    for letter_input, g in prepared:
+        old = existing.get(letter_input.reference)
+        if old is not None:
+            blob = blobs[old.blob_sha256]
+            results.append(
+                _result(
+                    old.id, template, letter_input, blob.content, old.blob_sha256, old.page_count, g, True
+                )
+            )
+        else:
+            made = rendered[letter_input.reference]
+            letter = stored[letter_input.reference]
+            results.append(
+                _result(letter.id, template, letter_input, made.pdf, made.sha256, made.page_count, g, False)
+            )
+    return results
 
 
 def _result(
@@ -892,64 +927,78 @@ def generate_batch(
     progress: Callable[[int, int], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> BatchResult:
-    """Many letters at once, archived by chunks of short transactions.
+    """Many letters at once, archived by chunks of short transactions, one audit record per chunk.
 
     A letter that cannot be produced (a missing field, an unusable address) is reported and the batch goes
-    on. Cancelling stops before the next letter; letters already archived stay archived (they exist and
-    are listed in the result, so the ones done can still be printed).
+    on. Cancelling stops before the next letter; letters already produced in the chunk are archived (they
+    exist and are listed in the result, so the ones done can still be printed).
     """
     template = get_template(template_code)
     with db.read() as session:
         require(session, actor, Permission.LETTER_BATCH)
+        require(session, actor, Permission.LETTER_GENERATE)
         chunk_size = max(1, settings_of(session).letters.batch_chunk_size)
     total = len(targets)
     letters: list[LetterResult] = []
     failures: list[BatchFailure] = []
     cancelled = False
     done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
     if progress:
         progress(0, total)
     for start in range(0, total, chunk_size):
-        if is_cancelled and is_cancelled():
-            cancelled = True
-            break
+        chunk = targets[start : start + chunk_size]
         with db.write() as session:
-            _preload(session, targets[start : start + chunk_size])
-            for target in targets[start : start + chunk_size]:
+            _preload(session, chunk)
+            prepared: list[tuple[LetterInput, _Gathered]] = []
+            for target in chunk:
                 if is_cancelled and is_cancelled():
                     cancelled = True
                     break
                 try:
-                    letters.append(
-                        generate_letter(
+                    prepared.append(
+                        _build_input(
                             session,
-                            actor,
-                            template.code,
-                            customer_id=target.customer_id,
-                            claim_id=target.claim_id,
-                            expert_id=target.expert_id,
-                            related=target.related,
-                            extra_fields=target.extra_fields,
-                            archive=archive,
+                            template,
+                            target.customer_id,
+                            target.claim_id,
+                            target.expert_id,
+                            target.related,
+                            target.extra_fields,
                         )
                     )
                 except (InvalidInput, NotFound) as exc:
                     failures.append(BatchFailure(target, exc.message))
-                done += 1
-                if progress:
-                    progress(done, total)
+                    tick()
+            if not archive:
+                for item in prepared:
+                    letters.append(_preview(template, item))
+                    tick()
+            elif prepared:
+                made = _archive(session, actor, template, prepared, tick)
+                letters += made
+                new = [x for x in made if not x.already_archived]
+                audit.record(
+                    session,
+                    actor,
+                    "letter.batch",
+                    f"Lot « {template.title} » : {len(new)} courrier(s) archivé(s) ({len(made) - len(new)} déjà "
+                    f"archivé(s)){' — interrompu' if cancelled else ''}",
+                    details={
+                        "template": template.code,
+                        "version": template.version,
+                        "letters": [x.letter_id for x in new],
+                        "references": [x.reference for x in new],
+                    },
+                )
         if cancelled:
             break
-    if archive and letters:
-        with db.write() as session:
-            audit.record(
-                session,
-                actor,
-                "letter.batch",
-                f"Lot « {template.title} » : {len(letters)} courrier(s) archivé(s) sur {total}"
-                + (" (interrompu)" if cancelled else ""),
-                details={"template": template.code, "done": done, "total": total, "failures": len(failures)},
-            )
     return BatchResult(template.code, total, tuple(letters), tuple(failures), cancelled)
 
 
