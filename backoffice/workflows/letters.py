@@ -741,24 +741,19 @@ def list_letters(
     return [_summary(x, names) for x in letters]
 
 
-def _letter(session: Session, letter_id: int) -> Letter:
+def _letter(session: Session, actor: Actor, letter_id: int, permission: Permission) -> Letter:
     letter = session.get(Letter, letter_id)
     if letter is None:
         raise NotFound(f"Courrier introuvable (n° {letter_id}).")
+    require(
+        session, actor, permission, target_type="letter", target_id=letter_id, customer_id=letter.customer_id
+    )
     return letter
 
 
 def letter_pdf(session: Session, actor: Actor, letter_id: int) -> bytes:
     """Re-print: the archived bytes, never a new rendering."""
-    letter = _letter(session, letter_id)
-    require(
-        session,
-        actor,
-        Permission.LETTER_GENERATE,
-        target_type="letter",
-        target_id=letter_id,
-        customer_id=letter.customer_id,
-    )
+    letter = _letter(session, actor, letter_id, Permission.LETTER_GENERATE)
     blob = session.get(Blob, letter.blob_sha256)
     if blob is None:
         raise NotFound(f"Le PDF du courrier {letter.reference} est introuvable.")
@@ -778,15 +773,7 @@ class Regeneration:
 
 def regenerate_letter(session: Session, actor: Actor, letter_id: int) -> Regeneration:
     """Render again from the stored fields and compare the SHA-256 with the archived PDF."""
-    letter = _letter(session, letter_id)
-    require(
-        session,
-        actor,
-        Permission.LETTER_GENERATE,
-        target_type="letter",
-        target_id=letter_id,
-        customer_id=letter.customer_id,
-    )
+    letter = _letter(session, actor, letter_id, Permission.LETTER_GENERATE)
     rendered = render(
         from_archive(
             letter.template_code,
@@ -803,15 +790,7 @@ def mark_sent(
     session: Session, actor: Actor, letter_id: int, method: SendMethod, *, expected_version: int | None = None
 ) -> LetterSummary:
     """Record that the letter left, by post or e-mail; a letter is marked sent once."""
-    letter = _letter(session, letter_id)
-    require(
-        session,
-        actor,
-        Permission.LETTER_SEND,
-        target_type="letter",
-        target_id=letter_id,
-        customer_id=letter.customer_id,
-    )
+    letter = _letter(session, actor, letter_id, Permission.LETTER_SEND)
     if expected_version is not None and letter.version != expected_version:
         last = audit.last_change(session, "letter", letter_id)
         who = f" par {last.actor_username} à {to_paris(last.at):%H:%M}" if last else ""
