@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from backoffice.checks.address import MAX_LINES, MAX_WIDTH
@@ -50,9 +51,15 @@ class LetterInput:
         """What the archive stores to regenerate the letter (sensitive values are already masked)."""
         return {
             "letter_date": self.letter_date.isoformat(),
-            "letterhead": asdict(self.letterhead),
+            "letterhead": dict(_letterhead_dict(self.letterhead)),
             "values": dict(self.values),
         }
+
+
+@lru_cache(maxsize=16)
+def _letterhead_dict(letterhead: Letterhead) -> dict[str, str]:
+    """``asdict`` is slow and the letterhead rarely changes: one dict per letterhead (never mutated)."""
+    return asdict(letterhead)
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,7 @@ def reference_for(
             "template": [template.code, template.version],
             "date": letter_date.isoformat(),
             "recipient": list(recipient_lines),
-            "letterhead": asdict(letterhead),
+            "letterhead": _letterhead_dict(letterhead),
             "values": values,
             "context": context,
         },
