@@ -1,7 +1,7 @@
 """claims: indexes for "take next" (unassigned claims, abandoned claims)
 
 Revision ID: 0006_claims
-Revises: 0010_audit_append_only
+Revises: 0005_supervision
 Create Date: 2026-11-26 05:25:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0006_claims"
-down_revision: str | None = "0010_audit_append_only"
+down_revision: str | None = "0005_supervision"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
