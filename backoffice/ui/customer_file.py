@@ -7,6 +7,7 @@ the typed values in the form, so nothing is lost and nothing is overwritten.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -551,3 +552,33 @@ class CustomerFileView(QWidget):
             ),
             parent=self,
         )
+
+
+def _open_in_area(module: str, function: str) -> Callable[[AppContext, int], None]:
+    """Resolve the other area lazily: areas import this module, not the other way round."""
+
+    def opener(ctx: AppContext, customer_id: int) -> None:
+        getattr(importlib.import_module(module), function)(ctx, customer_id)
+
+    return opener
+
+
+CUSTOMER_FILE_ACTIONS.extend(
+    [
+        CustomerFileAction(
+            "Vérifier l'identité",
+            Permission.VERIFICATION_DECIDE,
+            _open_in_area("backoffice.ui.areas.verification", "open_verification_for"),
+        ),
+        CustomerFileAction(
+            "Débloquer l'espace assuré",
+            Permission.ACCOUNT_UNLOCK,
+            _open_in_area("backoffice.ui.areas.unlock", "open_unlock_for"),
+        ),
+        CustomerFileAction(
+            "Générer un courrier",
+            Permission.LETTER_GENERATE,
+            _open_in_area("backoffice.ui.areas.letters", "open_letters_for"),
+        ),
+    ]
+)

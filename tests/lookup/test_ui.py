@@ -122,9 +122,7 @@ def test_other_areas_add_toolbar_actions(qtbot, ui_context, db) -> None:  # type
     ids = _people(db)
     called: list[int] = []
     extra = [
-        CustomerFileAction(
-            "Débloquer l'espace assuré", Permission.ACCOUNT_UNLOCK, lambda ctx, cid: called.append(cid)
-        ),
+        CustomerFileAction("Action de test", Permission.ACCOUNT_UNLOCK, lambda ctx, cid: called.append(cid)),
         CustomerFileAction(
             "Réservé superviseur", Permission.CUSTOMER_MERGE, lambda ctx, cid: called.append(-1)
         ),
@@ -135,8 +133,13 @@ def test_other_areas_add_toolbar_actions(qtbot, ui_context, db) -> None:  # type
         with qtbot.waitSignal(page.file_view.loaded, timeout=5000):
             page.open_customer(ids[2])
         labels = [a.text() for a in page.file_view.action_buttons]
-        assert labels == ["Débloquer l'espace assuré"]
-        page.file_view.action_buttons[0].trigger()
+        assert labels == [
+            "Vérifier l'identité",
+            "Débloquer l'espace assuré",
+            "Générer un courrier",
+            "Action de test",
+        ]
+        page.file_view.action_buttons[-1].trigger()
         assert called == [ids[2]]
     finally:
         for action in extra:
