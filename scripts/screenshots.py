@@ -6,6 +6,7 @@ prepared through the workflows, as an agent would through the screens; nothing i
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import sys
 import tempfile
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QMainWindow, QWidget  # noqa: E402
 
 from sqlalchemy import func, select  # noqa: E402
 
@@ -67,6 +68,8 @@ def wait_until(
 
 def save(widget: QWidget, ops: OperationRunner, name: str) -> None:
     settle(ops)
+    if isinstance(widget, QMainWindow):
+        widget.statusBar().clearMessage()  # a message left by the previous screen would mislead
     path = OUT / f"{name}.png"
     widget.grab().save(str(path))
     print(f"  {path.relative_to(ROOT)}")
@@ -264,6 +267,7 @@ def prepare_fraud_unlock(demo: Demo, customer_id: int, folder: Path) -> None:
 def shoot_login(demo: Demo) -> None:
     dialog = LoginDialog(demo.ops, f"SQLite locale ({demo.db.url.database})", login_hint(demo.db))
     dialog.username.setText("conseiller")
+    dialog.resize(640, dialog.sizeHint().height())
     dialog.show()
     dialog.username.setFocus()
     save(dialog, demo.ops, "login")
@@ -290,6 +294,10 @@ def shoot_agent(demo: Demo, customer_id: int, folder: Path) -> None:
         "the customer file",
     )
     save(window, demo.ops, "customer-file")
+    for index, name in ((1, "customer-contracts"), (2, "customer-account"), (5, "customer-claims")):
+        file_view.tabs.setCurrentIndex(index)
+        save(window, demo.ops, name)
+    file_view.tabs.setCurrentIndex(0)
 
     verification = window.show_area("verification")
     assert verification is not None
@@ -386,10 +394,11 @@ def shoot_claims(demo: Demo) -> None:
 
 def main() -> int:
     started = time.monotonic()
+    faulthandler.dump_traceback_later(110, exit=True)  # a stuck screen must not hang `make screenshots`
     OUT.mkdir(parents=True, exist_ok=True)
     app = make_application(sys.argv[:1])
     app.setFont(app.font())
-    with tempfile.TemporaryDirectory(prefix="backoffice-screens-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="backoffice-") as tmp:
         folder = Path(tmp)
         print("Base de démonstration…")
         demo = Demo(folder)

@@ -273,6 +273,7 @@ class LettersPage(QWidget):
         self.archive_button.setToolTip("Archiver exactement l'aperçu affiché (Ctrl+S)")
         self.archive_button.clicked.connect(self.archive)
         self.batch_button = QPushButton("Courriers en lot…")
+        self.batch_button.setToolTip("Produire un même courrier pour une liste de clients (Ctrl+B)")
         self.batch_button.clicked.connect(self.open_batch)
         self.batch_button.setVisible(ctx.can(Permission.LETTER_BATCH))
         self.message = QLabel("")
@@ -347,7 +348,7 @@ class LettersPage(QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.preview_button.click)
         QShortcut(QKeySequence.StandardKey.Save, self, self.archive_button.click)
         QShortcut(QKeySequence("Return"), self.table, self.reprint_button.click)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.batch_button.click)
+        QShortcut(QKeySequence("Ctrl+B"), self, self.batch_button.click)  # Ctrl+L locks the session
         self.setTabOrder(self.target_edit, self.find_button)
         self.setTabOrder(self.find_button, self.template_combo)
         self.setTabOrder(self.template_combo, self.list_edit)
