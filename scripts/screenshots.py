@@ -373,9 +373,8 @@ def shoot_claims(demo: Demo) -> None:
     save(window, demo.ops, "claims-queue")
 
     detail = claims.detail  # type: ignore[attr-defined]
-    claims.table.selectRow(0)  # type: ignore[attr-defined]
-    first = model.claim_at(0).id
-    wait_until(demo.ops, lambda: detail.loaded is not None and detail.loaded.detail.id == first, "the claim")
+    claims.take_next()  # type: ignore[attr-defined]  # the handler's daily move: triage runs on the claim taken
+    wait_until(demo.ops, lambda: detail.loaded is not None, "the claim taken")
     detail.tabs.setCurrentIndex(0)
     save(window, demo.ops, "claim-triage")
 
