@@ -12,9 +12,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QMainWindow, QWidget  # noqa: E402
-
 from sqlalchemy import func, select  # noqa: E402
 
 from backoffice import migrations  # noqa: E402
@@ -177,9 +176,7 @@ def pick_customer(demo: Demo) -> int:
     from backoffice.models import AccountStatus, Claim, Contract, ContractStatus, Customer, PortalAccount
 
     with demo.db.read() as s:
-        claims = (
-            select(Claim.customer_id, func.count().label("n")).group_by(Claim.customer_id).subquery()
-        )
+        claims = select(Claim.customer_id, func.count().label("n")).group_by(Claim.customer_id).subquery()
         contracts = (
             select(Contract.customer_id, func.count().label("n"))
             .where(Contract.status == ContractStatus.ACTIVE)
@@ -200,8 +197,15 @@ def pick_customer(demo: Demo) -> int:
 
 def prepare_fraud_unlock(demo: Demo, customer_id: int, folder: Path) -> None:
     """Block for suspected fraud, verify identity and address, then ask to unlock: the request awaits a supervisor."""
-    from backoffice.models import Civility, CodeChannel, Customer, DocumentKind, LockReason, PortalAccount
-    from backoffice.models import VerificationPurpose
+    from backoffice.models import (
+        Civility,
+        CodeChannel,
+        Customer,
+        DocumentKind,
+        LockReason,
+        PortalAccount,
+        VerificationPurpose,
+    )
     from backoffice.models.documents import ProofOfAddressKind
     from backoffice.workflows import unlock
     from backoffice.workflows import verification as wf
@@ -242,25 +246,40 @@ def prepare_fraud_unlock(demo: Demo, customer_id: int, folder: Path) -> None:
     with demo.db.write() as s:
         case = wf.open_case(s, agent, customer_id, VerificationPurpose.UNLOCK)
         wf.attach_document(
-            s, agent, case.id, kind=DocumentKind.IDENTITY_DOCUMENT, filename="passeport.png",
+            s,
+            agent,
+            case.id,
+            kind=DocumentKind.IDENTITY_DOCUMENT,
+            filename="passeport.png",
             content=id_path.read_bytes(),
         )
         wf.attach_document(
-            s, agent, case.id, kind=DocumentKind.PROOF_OF_ADDRESS, filename="facture.png",
+            s,
+            agent,
+            case.id,
+            kind=DocumentKind.PROOF_OF_ADDRESS,
+            filename="facture.png",
             content=proof_path.read_bytes(),
         )
     with demo.db.write() as s:
         wf.check_identity(s, agent, case.id, mrz_text=mrz)
     with demo.db.write() as s:
         wf.check_proof_of_address(
-            s, agent, case.id, proof_kind=ProofOfAddressKind.UTILITY_BILL, document_date=date(2026, 11, 2),
-            name_on_document=holder, address_on_document=address,
+            s,
+            agent,
+            case.id,
+            proof_kind=ProofOfAddressKind.UTILITY_BILL,
+            document_date=date(2026, 11, 2),
+            name_on_document=holder,
+            address_on_document=address,
         )
     with demo.db.write() as s:
         wf.decide(s, agent, case.id, wf.Decision.VERIFIED, comment="Passeport et facture conformes")
     with demo.db.write() as s:
         version = unlock.account_state(s, agent, customer_id).version
-        outcome = unlock.unlock_account(s, agent, account_id, expected_version=version, channel=CodeChannel.EMAIL)
+        outcome = unlock.unlock_account(
+            s, agent, account_id, expected_version=version, channel=CodeChannel.EMAIL
+        )
     print(f"  {outcome.message}")
 
 
@@ -364,6 +383,10 @@ def shoot_supervisor(demo: Demo) -> None:
 
 def shoot_claims(demo: Demo) -> None:
     from backoffice.models import AppraisalAssignment
+    from backoffice.workflows.claims import retriage_all
+
+    # The demo builder writes claims without running the rules; a handler's re-triage shows their findings.
+    retriage_all(demo.db, demo.actors["gestionnaire"])
 
     window = demo.window("gestionnaire")
     claims = window.show_area("claims")
