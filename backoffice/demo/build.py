@@ -83,12 +83,8 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(plan: gen.Plan, as_text: bool) -> None:
-    if "pools" not in _WORKER or _WORKER.get("seed") != plan.seed:
-        _WORKER["pools"] = gen.build_pools(plan.seed)
-        _WORKER["seed"] = plan.seed
-    if _WORKER.get("now") != plan.now:
-        _WORKER["tt"] = gen.TimeText(plan.now)
-        _WORKER["now"] = plan.now
+    _WORKER["pools"] = gen.build_pools(plan.seed)
+    _WORKER["tt"] = gen.time_text(plan.now)
     _WORKER["plan"] = plan
     _WORKER["as_text"] = as_text
 
@@ -145,7 +141,7 @@ def build_demo_data(
             progress(message, done, customers)
 
     report("Préparation des référentiels")
-    tt = gen.TimeText(moment)
+    tt = gen.time_text(moment)
     bulk = customers >= BULK_THRESHOLD
     parallel = bulk if parallel is None else parallel
     expert_rows, specialty_rows, area_rows = gen.generate_experts(seed, tt)
