@@ -62,11 +62,16 @@ class SQLiteLoader:
         self._cur = self._con.cursor()
         self._indexes: list[tuple[str, str]] = []
         self._bulk = False
+        self._journal = ""
 
     def begin(self, bulk: bool) -> None:
         self._bulk = bulk
         cur = self._cur
         if bulk:
+            # A rollback journal instead of WAL: the new pages are written once, not to the WAL and then
+            # checkpointed (gigabytes at scale); the journal keeps ROLLBACK and crash safety for the old pages.
+            self._journal = cur.execute("PRAGMA journal_mode").fetchone()[0]
+            cur.execute("PRAGMA journal_mode = DELETE")
             cur.execute("PRAGMA foreign_keys = OFF")
             cur.execute("PRAGMA synchronous = OFF")
             cur.execute("PRAGMA cache_size = -800000")
@@ -124,6 +129,8 @@ class SQLiteLoader:
 
     def close(self) -> None:
         if self._bulk:
+            if self._journal:
+                self._cur.execute(f"PRAGMA journal_mode = {self._journal}")
             self._cur.execute("PRAGMA foreign_keys = ON")
             self._cur.execute("PRAGMA synchronous = NORMAL")
             self._cur.execute("PRAGMA cache_size = -2000")
