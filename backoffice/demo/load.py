@@ -37,9 +37,11 @@ SERIAL_TABLES = (
 
 def copy_text(rows: list[Row]) -> str:
     """Rows in PostgreSQL COPY text format (our generated values never hold tabs, newlines or backslashes)."""
-    lines = []
-    for row in rows:
-        lines.append("\t".join(["\\N" if v is None else v if v.__class__ is str else str(v) for v in row]))
+    text = str
+    lines = [
+        "\t".join([v if v.__class__ is text else "\\N" if v is None else text(v) for v in row])
+        for row in rows
+    ]
     lines.append("")
     return "\n".join(lines)
 
