@@ -110,9 +110,7 @@ def agent_activity(session: Session, actor: Actor, agent_id: int, start: date, e
     counts = dict.fromkeys(ActivityKind, 0)
     refused = 0
     grouped = select(AuditRecord.action, AuditRecord.outcome, func.count()).where(*period)
-    for action, outcome, n in session.execute(
-        grouped.group_by(AuditRecord.action, AuditRecord.outcome)
-    ):
+    for action, outcome, n in session.execute(grouped.group_by(AuditRecord.action, AuditRecord.outcome)):
         if outcome == "ok":
             counts[activity_kind(action)] += n
         else:
