@@ -1,7 +1,7 @@
 """supervision: lock_event indexes for the unlocks of a period, bursts, repeated locks and filters
 
 Revision ID: 0005_supervision
-Revises: 0010_audit_append_only
+Revises: 0002_lookup
 Create Date: 2026-11-26 05:10:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0005_supervision"
-down_revision: str | None = "0010_audit_append_only"
+down_revision: str | None = "0002_lookup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
