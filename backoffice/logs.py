@@ -63,14 +63,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False)
 
 
-def configure(log_dir: Path, *, level: int = logging.INFO, console: bool = True) -> Path:
+def configure(log_dir: Path, *, level: int = logging.INFO, console: bool = True, keep: bool = False) -> Path:
     """Install the rotating JSON log file (5 × 2 MB) and a scrubbed console handler; returns the file path."""
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "backoffice.log"
     root = logging.getLogger()
     root.setLevel(level)
     for handler in list(root.handlers):
-        if getattr(handler, "_backoffice", False):
+        if getattr(handler, "_backoffice", False) and not getattr(handler, "_keep", False):
             root.removeHandler(handler)
     file_handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
@@ -78,6 +78,7 @@ def configure(log_dir: Path, *, level: int = logging.INFO, console: bool = True)
     file_handler.setFormatter(JsonFormatter())
     file_handler.addFilter(RedactingFilter())
     file_handler._backoffice = True  # type: ignore[attr-defined]
+    file_handler._keep = keep  # type: ignore[attr-defined]
     root.addHandler(file_handler)
     if console:
         stream = logging.StreamHandler()

@@ -68,7 +68,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get("BACKOFFICE_TEST_LOG_DIR"):
         os.environ["BACKOFFICE_TEST_LOG_DIR"] = tempfile.mkdtemp(prefix="backoffice-test-logs-")
     worker_dir = Path(os.environ["BACKOFFICE_TEST_LOG_DIR"]) / os.environ.get("PYTEST_XDIST_WORKER", "main")
-    logs.configure(worker_dir, level=logging.INFO, console=False)
+    logs.configure(worker_dir, level=logging.INFO, console=False, keep=True)
 
 
 def scan_test_logs() -> list[str]:

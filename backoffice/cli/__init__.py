@@ -1,6 +1,6 @@
 """``backoffice-admin``: administration from a terminal (database, agents, audit, demo data, batches).
 
-Each family of commands lives in its own module exposing ``register(subparsers)``; add yours to COMMAND_MODULES.
+Each family of commands lives in its own module of this package exposing ``register(subparsers)``.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import pkgutil
 import sys
 from collections.abc import Sequence
 
@@ -15,13 +16,16 @@ from backoffice import logs
 from backoffice.config import load_settings
 from backoffice.errors import BackofficeError
 
-COMMAND_MODULES = [
-    "backoffice.cli.db",
-    "backoffice.cli.agents",
-    "backoffice.cli.audit",
-    "backoffice.cli.demo",
-    "backoffice.cli.privacy",
-]
+
+def command_modules() -> list[str]:
+    """Every module of this package but the helpers: each family registers its own commands."""
+    import backoffice.cli as package
+
+    return [
+        f"backoffice.cli.{m.name}"
+        for m in pkgutil.iter_modules(package.__path__)
+        if m.name not in {"common"} and not m.name.startswith("_")
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,16 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--database-url", help="URL de la base (sinon : paramètres, puis SQLite local)")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         importlib.import_module(name).register(subparsers)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, configure_logging: bool = True) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        logs.configure(load_settings().paths.log_dir, level=logging.INFO, console=False)
+        if configure_logging:
+            logs.configure(load_settings().paths.log_dir, level=logging.INFO, console=False)
         return int(args.handler(args) or 0)
     except BackofficeError as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)

@@ -84,7 +84,7 @@ def login_hint(db: Database) -> str | None:
         from backoffice.workflows.staff import list_agents
 
         names = {a.username for a in list_agents(session)}
-    demo = [username for username, *_ in DEMO_AGENTS if username in names]
+    demo = [agent.username for agent in DEMO_AGENTS if agent.username in names]
     if not demo:
         return None
     return f"Base de démonstration — comptes : {', '.join(demo)} ; mot de passe : {DEMO_PASSWORD}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,8 +18,11 @@ from PySide6.QtWidgets import (
 
 from backoffice.ui.areas import Area, visible_areas
 from backoffice.ui.context import AppContext
+from backoffice.ui.notifications import WorkNotifier
+from backoffice.ui.persist import restore_geometry, save_geometry
 from backoffice.ui.resources import icon
 from backoffice.ui.session_guard import ChangePasswordDialog, IdleGuard, LockScreen
+from backoffice.workflows.notifications import WorkSummary
 
 
 def database_label(ctx: AppContext) -> str:
@@ -76,6 +79,10 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._build_menus()
+        self.notifier = WorkNotifier(ctx, self)
+        self.notifier.summary_changed.connect(self._show_work)
+        self.notifier.news.connect(self.toast)
+        restore_geometry(ctx, self, "main_window")
         if self.areas:
             self.navigation.setCurrentRow(0)
 
@@ -106,6 +113,9 @@ class MainWindow(QMainWindow):
         self.busy.setMaximumWidth(120)
         self.busy.setVisible(False)
         self.busy.setAccessibleName("Opération en cours")
+        self.work_label = QLabel("")
+        self.work_label.setObjectName("workLabel")
+        bar.addPermanentWidget(self.work_label)
         bar.addPermanentWidget(self.busy)
         bar.addPermanentWidget(self.agent_label)
         bar.addPermanentWidget(self.db_label)
@@ -177,6 +187,33 @@ class MainWindow(QMainWindow):
     def notify(self, message: str, timeout_ms: int = 6000) -> None:
         self.statusBar().showMessage(message, timeout_ms)
 
+    def _show_work(self, summary: WorkSummary) -> None:
+        parts = []
+        if summary.pending_approvals:
+            parts.append(
+                f"{summary.pending_approvals} approbation{'s' if summary.pending_approvals > 1 else ''}"
+            )
+        if summary.queued_claims:
+            parts.append(
+                f"{summary.queued_claims} sinistre{'s' if summary.queued_claims > 1 else ''} en file"
+            )
+        if summary.my_claims:
+            parts.append(f"{summary.my_claims} à moi")
+        self.work_label.setText(("À traiter : " + " · ".join(parts)) if parts else "")
+
+    def toast(self, message: str) -> None:
+        """A non-blocking notice in the bottom-right corner that fades after a few seconds."""
+        self.notify(message, 8000)
+        label = QLabel(message, self)
+        label.setObjectName("toast")
+        label.setStyleSheet(
+            "QLabel#toast { background: #1f3b57; color: white; padding: 10px 16px; border-radius: 6px; }"
+        )
+        label.adjustSize()
+        label.move(self.width() - label.width() - 24, self.height() - label.height() - 48)
+        label.show()
+        QTimer.singleShot(6000, label.deleteLater)
+
     def _show_shortcuts(self) -> None:
         lines = [
             f"<tr><td><b>Ctrl+{i}</b></td><td>{a.title}</td></tr>" for i, a in enumerate(self.areas, start=1)
@@ -209,6 +246,8 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        save_geometry(self.ctx, self, "main_window")
+        self.notifier.stop()
         self.idle_guard.stop()
         self.ctx.ops.wait(5000)
         super().closeEvent(event)

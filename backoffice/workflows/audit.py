@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from backoffice.errors import Refused
@@ -21,6 +21,7 @@ from backoffice.workflows.context import SYSTEM_ACTOR, Actor, now
 from backoffice.workflows.permissions import Permission, require
 
 GENESIS_HASH = "0" * 64
+CHANNEL = "backoffice_changes"  # PostgreSQL NOTIFY channel: "something changed, look again"
 
 
 def canonical(record: AuditRecord) -> str:
@@ -88,6 +89,9 @@ def record(
     head.last_seq = entry.seq
     head.last_hash = entry.hash
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Delivered to listening workstations only when the transaction commits (LISTEN/NOTIFY semantics).
+        session.execute(text("SELECT pg_notify(:channel, :action)"), {"channel": CHANNEL, "action": action})
     return entry
 
 

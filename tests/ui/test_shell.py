@@ -111,3 +111,31 @@ def test_disabled_agent_cannot_unlock_an_idle_session(qtbot, ui_context, db, age
     qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.lock_screen.error.text() != "")
     assert "désactivé" in window.lock_screen.error.text() and window.is_locked
+
+
+def test_new_work_is_announced_without_blocking(qtbot, ui_context, db, agents) -> None:  # type: ignore[no-untyped-def]
+    from backoffice.models import ApprovalKind, ApprovalRequest, ApprovalStatus
+    from tests.factories import make_customer
+
+    ui_context.actor = agents["supervisor"]
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.notifier.summary is not None)
+    assert window.work_label.text() == ""
+    with db.write() as s:
+        customer = make_customer(s)
+        s.add(
+            ApprovalRequest(
+                kind=ApprovalKind.UNLOCK_AFTER_FRAUD_SUSPICION,
+                status=ApprovalStatus.PENDING,
+                customer_id=customer.id,
+                requested_by_id=agents["agent"].agent_id,
+                requested_at=db.clock.now(),
+                reason="Suspicion de fraude",
+            )
+        )
+    with qtbot.waitSignal(window.notifier.news, timeout=5000) as blocker:
+        window.notifier.refresh()
+    assert blocker.args == ["1 nouvelle demande d'approbation"]
+    assert window.work_label.text() == "À traiter : 1 approbation"
+    window.close()

@@ -1,0 +1,256 @@
+"""Bulk writers: raw ``executemany`` on SQLite, ``COPY … FROM STDIN`` on PostgreSQL, in one transaction.
+
+For large loads the secondary indexes, unique constraints (PostgreSQL) and foreign keys (PostgreSQL) of the bulk
+tables are dropped first and re-created afterwards from their own stored definitions, so the schema ends exactly
+as the migrations left it (``alembic check`` keeps passing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from backoffice.db import Database
+from backoffice.demo.generate import (
+    BULK_TABLES,
+    CHUNK_TABLES,
+    COLUMNS,
+    COVERAGE_TEMPLATE,
+    EXPAND_COVERAGES_SQL,
+    Row,
+)
+
+ChunkRows = dict[str, list[Row]]
+ChunkText = dict[str, str]
+SERIAL_TABLES = (
+    "agent",
+    "expert",
+    "customer",
+    "contract",
+    "coverage",
+    "portal_account",
+    "lock_event",
+    "claim",
+    "appraisal_assignment",
+)
+
+
+def copy_text(rows: list[Row]) -> str:
+    """Rows in PostgreSQL COPY text format (our generated values never hold tabs, newlines or backslashes)."""
+    lines = []
+    for row in rows:
+        lines.append("\t".join(["\\N" if v is None else v if v.__class__ is str else str(v) for v in row]))
+    lines.append("")
+    return "\n".join(lines)
+
+
+class Loader(Protocol):
+    def begin(self, bulk: bool) -> None: ...
+    def write_rows(self, table: str, rows: list[Row]) -> None: ...
+    def write_text(self, table: str, text: str) -> None: ...
+    def expand_coverages(self) -> int: ...
+    def finish(self, progress: Callable[[str], None]) -> None: ...
+    def abort(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class SQLiteLoader:
+    def __init__(self, db: Database) -> None:
+        self._raw = db.engine.raw_connection()
+        self._con: Any = self._raw.driver_connection
+        assert self._con is not None
+        self._cur = self._con.cursor()
+        self._indexes: list[tuple[str, str]] = []
+        self._bulk = False
+
+    def begin(self, bulk: bool) -> None:
+        self._bulk = bulk
+        cur = self._cur
+        if bulk:
+            cur.execute("PRAGMA foreign_keys = OFF")
+            cur.execute("PRAGMA synchronous = OFF")
+            cur.execute("PRAGMA cache_size = -800000")
+            cur.execute("PRAGMA temp_store = MEMORY")
+        cur.execute("BEGIN IMMEDIATE")
+        cur.execute(
+            "CREATE TEMP TABLE coverage_plan (contract_id INTEGER, formula INTEGER, damage_deductible INTEGER, "
+            "glass_deductible INTEGER, start_date TEXT, end_date TEXT)"
+        )
+        cur.execute(
+            "CREATE TEMP TABLE coverage_template (formula INTEGER, position INTEGER, code TEXT, kind TEXT, "
+            "ceiling INTEGER)"
+        )
+        cur.executemany("INSERT INTO coverage_template VALUES (?, ?, ?, ?, ?)", COVERAGE_TEMPLATE)
+        if bulk:
+            marks = ", ".join("?" for _ in BULK_TABLES)
+            self._indexes = cur.execute(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({marks}) ORDER BY name",
+                BULK_TABLES,
+            ).fetchall()
+            for name, _ in self._indexes:
+                cur.execute(f'DROP INDEX "{name}"')
+
+    def write_rows(self, table: str, rows: list[Row]) -> None:
+        if rows:
+            columns = COLUMNS[table]
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+            self._cur.executemany(sql, rows)
+
+    def write_text(self, table: str, text: str) -> None:  # pragma: no cover - PostgreSQL only
+        raise NotImplementedError
+
+    def expand_coverages(self) -> int:
+        count = int(self._cur.execute(EXPAND_COVERAGES_SQL).rowcount)
+        self._cur.execute("DROP TABLE coverage_plan")
+        self._cur.execute("DROP TABLE coverage_template")
+        return count
+
+    def finish(self, progress: Callable[[str], None]) -> None:
+        cur = self._cur
+        if self._indexes:
+            progress("Recréation des index")
+            for _, sql in self._indexes:
+                cur.execute(sql)
+        cur.execute("COMMIT")
+        if self._bulk:
+            progress("Statistiques (ANALYZE)")
+            cur.execute("PRAGMA analysis_limit = 1000")
+            cur.execute("ANALYZE")
+
+    def abort(self) -> None:
+        if self._con.in_transaction:
+            self._cur.execute("ROLLBACK")
+
+    def close(self) -> None:
+        if self._bulk:
+            self._cur.execute("PRAGMA foreign_keys = ON")
+            self._cur.execute("PRAGMA synchronous = NORMAL")
+            self._cur.execute("PRAGMA cache_size = -2000")
+        self._cur.close()
+        self._raw.close()
+
+
+class PostgreSQLLoader:
+    def __init__(self, db: Database) -> None:
+        self._raw = db.engine.raw_connection()
+        self._con: Any = self._raw.driver_connection
+        assert self._con is not None
+        self._cur = self._con.cursor()
+        self._indexes: list[tuple[str, str]] = []
+        self._constraints: list[tuple[str, str, str, str]] = []
+        self._bulk = False
+
+    def begin(self, bulk: bool) -> None:
+        self._bulk = bulk
+        cur = self._cur
+        self._con.rollback()
+        cur.execute("SET LOCAL TIME ZONE 'UTC'")
+        cur.execute("SET LOCAL synchronous_commit = off")
+        cur.execute(
+            "CREATE TEMP TABLE coverage_plan (contract_id integer, formula integer, damage_deductible integer, "
+            "glass_deductible integer, start_date date, end_date date) ON COMMIT DROP"
+        )
+        cur.execute(
+            "CREATE TEMP TABLE coverage_template (formula integer, position integer, code text, kind text, "
+            "ceiling integer) ON COMMIT DROP"
+        )
+        cur.executemany("INSERT INTO coverage_template VALUES (%s, %s, %s, %s, %s)", COVERAGE_TEMPLATE)
+        if bulk:
+            cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            cur.execute("SET LOCAL max_parallel_maintenance_workers = 2")
+            tables = list(BULK_TABLES)
+            self._constraints = cur.execute(
+                "SELECT c.conname, t.relname, pg_get_constraintdef(c.oid), c.contype FROM pg_constraint c "
+                "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relnamespace = current_schema()::regnamespace "
+                "AND t.relname = ANY(%s) AND c.contype IN ('f', 'u') ORDER BY c.contype DESC, c.conname",
+                (tables,),
+            ).fetchall()
+            self._indexes = cur.execute(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                "JOIN pg_class t ON t.oid = x.indrelid WHERE t.relnamespace = current_schema()::regnamespace "
+                "AND t.relname = ANY(%s) AND NOT x.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid) ORDER BY i.relname",
+                (tables,),
+            ).fetchall()
+            for name, table, _, contype in reversed(self._constraints):
+                if contype == "f":
+                    cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+            for name, table, _, contype in self._constraints:
+                if contype == "u":
+                    cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+            for name, _ in self._indexes:
+                cur.execute(f'DROP INDEX "{name}"')
+
+    def write_rows(self, table: str, rows: list[Row]) -> None:
+        if rows:
+            self.write_text(table, copy_text(rows))
+
+    def write_text(self, table: str, text: str) -> None:
+        if text:
+            with self._cur.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
+                copy.write(text)
+
+    def expand_coverages(self) -> int:
+        return int(self._cur.execute(EXPAND_COVERAGES_SQL).rowcount)
+
+    def finish(self, progress: Callable[[str], None]) -> None:
+        cur = self._cur
+        if self._bulk:
+            progress("Recréation des index et des contraintes")
+            for _, sql in self._indexes:
+                cur.execute(sql)
+            for name, table, definition, contype in self._constraints:
+                if contype == "u":
+                    cur.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+            for name, table, definition, contype in self._constraints:
+                if contype == "f":
+                    cur.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+        for table in SERIAL_TABLES:
+            sequence = cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()[0]
+            if sequence:
+                cur.execute(
+                    f"SELECT setval(%s, COALESCE((SELECT max(id) FROM {table}), 1), "
+                    f"(SELECT max(id) FROM {table}) IS NOT NULL)",
+                    (sequence,),
+                )
+        self._con.commit()
+        progress("Statistiques (ANALYZE)")
+        self._con.autocommit = True
+        try:
+            cur.execute("ANALYZE")
+        finally:
+            self._con.autocommit = False
+
+    def abort(self) -> None:
+        self._con.rollback()
+
+    def close(self) -> None:
+        self._cur.close()
+        self._raw.close()
+
+
+def make_loader(db: Database) -> SQLiteLoader | PostgreSQLLoader:
+    if db.dialect == "sqlite":
+        return SQLiteLoader(db)
+    return PostgreSQLLoader(db)
+
+
+def write_chunk(loader: SQLiteLoader | PostgreSQLLoader, chunk: ChunkRows | ChunkText) -> None:
+    for table in CHUNK_TABLES:
+        data = chunk.get(table)
+        if isinstance(data, str):
+            loader.write_text(table, data)
+        elif data:
+            loader.write_rows(table, data)
+
+
+def count_rows(chunk: ChunkRows | ChunkText, counts: dict[str, int]) -> None:
+    for table, data in chunk.items():
+        n = data.count("\n") if isinstance(data, str) else len(data)
+        counts[table] = counts.get(table, 0) + n
+
+
+def write_reference(loader: SQLiteLoader | PostgreSQLLoader, tables: Iterable[tuple[str, list[Row]]]) -> None:
+    for table, rows in tables:
+        loader.write_rows(table, rows)
