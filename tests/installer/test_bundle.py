@@ -25,7 +25,7 @@ DIST = ROOT / "dist" / "backoffice"
 EXECUTABLES = ("backoffice", "backoffice-admin")
 SOURCES = ("backoffice", "installer", "pyproject.toml")
 SMOKE_LINE = "smoke: fenêtre de connexion affichée"
-MAX_BUNDLE_MB = 300
+MAX_BUNDLE_MIB = 300
 HAS_DEMO = (ROOT / "backoffice" / "demo" / "__init__.py").exists()
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bundle")]
@@ -49,14 +49,14 @@ def build_is_current() -> bool:
     return min(p.stat().st_mtime for p in executables) > newest_source()
 
 
-def size_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
+def size_mib(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
 
 
 @pytest.fixture(scope="module")
 def bundle() -> Path:
     if build_is_current():
-        print(f"\nbundle: dist/backoffice réutilisé ({size_mb(DIST):.0f} Mo)")
+        print(f"\nbundle: dist/backoffice réutilisé ({size_mib(DIST):.0f} Mio)")
         return DIST
     started = time.monotonic()
     subprocess.run(
@@ -71,9 +71,9 @@ def bundle() -> Path:
         ],
         cwd=ROOT,
         check=True,
-        timeout=1200,
+        timeout=2700,
     )
-    print(f"\nbundle: construit en {time.monotonic() - started:.0f} s, {size_mb(DIST):.0f} Mo")
+    print(f"\nbundle: construit en {time.monotonic() - started:.0f} s, {size_mib(DIST):.0f} Mio")
     return DIST
 
 
@@ -88,8 +88,8 @@ def run_bundled(bundle: Path, program: str, args: list[str], home: Path) -> subp
 
 
 def test_bundle_is_one_folder_of_reasonable_size(bundle: Path) -> None:
-    size = size_mb(bundle)
-    print(f"\nbundle: {size:.0f} Mo dans {bundle}")
+    size = size_mib(bundle)
+    print(f"\nbundle: {size:.0f} Mio dans {bundle}")
     for name in EXECUTABLES:
         assert os.access(bundle / name, os.X_OK)
     internal = bundle / "_internal"
@@ -97,7 +97,7 @@ def test_bundle_is_one_folder_of_reasonable_size(bundle: Path) -> None:
     assert (internal / "backoffice" / "resources" / "icons" / "app.svg").exists()
     assert (internal / "icons" / "backoffice.png").exists()
     assert not list(internal.rglob("libQt6Quick*")), "Qt Quick n'a rien à faire dans le paquet"
-    assert size < MAX_BUNDLE_MB
+    assert size < MAX_BUNDLE_MIB
 
 
 @pytest.fixture
