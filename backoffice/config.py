@@ -115,6 +115,8 @@ class ClaimsSettings:
     appraisal_sla_days: int = 10
     queue_lock_timeout_minutes: int = 30
     replacement_value_max_vehicle_age_months: int = 24
+    fraud_referral_min_flags: int = 2
+    retriage_batch_size: int = 2000
 
 
 @dataclass
@@ -138,6 +140,14 @@ class BrandingSettings:
 
 
 @dataclass
+class LettersSettings:
+    documents_reply_days: int = 15  # "pièces à nous adresser avant le …"
+    indemnity_reply_days: int = 30  # time to accept an indemnity proposal
+    indemnity_payment_days: int = 21  # payment after acceptance (the cat nat legal delay, used for all)
+    batch_chunk_size: int = 100  # letters archived per transaction in a batch
+
+
+@dataclass
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     session: SessionSettings = field(default_factory=SessionSettings)
@@ -148,6 +158,7 @@ class Settings:
     claims: ClaimsSettings = field(default_factory=ClaimsSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     branding: BrandingSettings = field(default_factory=BrandingSettings)
+    letters: LettersSettings = field(default_factory=LettersSettings)
     paths: Paths = field(default_factory=Paths.default)
 
     def database_url(self) -> str:

@@ -55,6 +55,7 @@ from backoffice.models.experts import (
     Specialty,
 )
 from backoffice.models.letters import Letter, SendMethod
+from backoffice.models.search import CustomerNameDeletion, CustomerNameTerm
 from backoffice.models.staff import Agent, Role
 
 __all__ = [
@@ -87,6 +88,8 @@ __all__ = [
     "CoverageCode",
     "Customer",
     "CustomerKind",
+    "CustomerNameDeletion",
+    "CustomerNameTerm",
     "DeclarationChannel",
     "Document",
     "DocumentKind",

@@ -83,6 +83,13 @@ class LockEvent(Versioned, Base):
         Index("ix_lock_event_reason_occurred_at", "reason", "occurred_at"),
         Index("ix_lock_event_origin_ip_occurred_at", "origin_ip", "occurred_at"),
         Index("ix_lock_event_reviewed_occurred", "reviewed_at", "occurred_at"),
+        # supervision (migration 0005): unlocks of a period, and covering scans for bursts, repeated locks,
+        # the "unlocked by" and "country" filters in (date, id) order, the keyset order
+        Index("ix_lock_event_unlocked_at", "unlocked_at"),
+        Index("ix_lock_event_occurred_origin_ip", "occurred_at", "origin_ip"),
+        Index("ix_lock_event_account_occurred", "account_id", "occurred_at"),
+        Index("ix_lock_event_unlocked_by_occurred", "unlocked_by_id", "occurred_at", "id"),
+        Index("ix_lock_event_country_occurred", "origin_country", "occurred_at", "id"),
     )
 
 

@@ -131,6 +131,10 @@ class Claim(Versioned, Base):
     __table_args__ = (
         Index("ix_claim_queue", "status", "priority", "declared_at"),
         Index("ix_claim_declared_at", "declared_at"),
+        # "Take next": the best unassigned claim without walking past those already taken…
+        Index("ix_claim_unassigned", "status", "handler_id", "priority", "declared_at"),
+        # …and the few taken claims left untouched past the queue-lock timeout.
+        Index("ix_claim_taken_at", "status", "taken_at"),
     )
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from backoffice.ui.areas import Area, visible_areas
 from backoffice.ui.context import AppContext
+from backoffice.ui.guide import GuideDialog
 from backoffice.ui.notifications import WorkNotifier
 from backoffice.ui.persist import restore_geometry, save_geometry
 from backoffice.ui.resources import icon
@@ -148,6 +149,10 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu("A&ide")
+        guide = QAction("&Guide d'utilisation", self)
+        guide.setShortcut(QKeySequence("Shift+F1"))
+        guide.triggered.connect(lambda: GuideDialog(self.ctx.actor.role, self).open())
+        help_menu.addAction(guide)
         shortcuts = QAction("&Raccourcis clavier", self)
         shortcuts.setShortcut(QKeySequence("F1"))
         shortcuts.triggered.connect(self._show_shortcuts)
@@ -224,6 +229,7 @@ class MainWindow(QMainWindow):
             "<tr><td><b>Échap</b></td><td>Revenir / fermer</td></tr>",
             "<tr><td><b>Ctrl+L</b></td><td>Verrouiller la session</td></tr>",
             "<tr><td><b>F1</b></td><td>Cette aide</td></tr>",
+            "<tr><td><b>Maj+F1</b></td><td>Guide d'utilisation de votre rôle</td></tr>",
             "<tr><td><b>Ctrl+Q</b></td><td>Quitter</td></tr>",
         ]
         box = QMessageBox(self)

@@ -97,14 +97,17 @@ def test_schema_newer_than_app_is_explained(sqlite_db: Database) -> None:
         migrations.upgrade(sqlite_db)
 
 
-def test_upgrade_backs_up_an_existing_sqlite_file(tmp_path: Path, sqlite_template: Path) -> None:
+def test_upgrade_backs_up_an_existing_sqlite_file(tmp_path: Path) -> None:
     import sqlite3
 
+    from alembic import command
+
     path = tmp_path / "old.sqlite3"
-    path.write_bytes(sqlite_template.read_bytes())
     db = Database(f"sqlite:///{path}", Settings())
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")  # as left by an older release
+    cfg = migrations.alembic_config(db.engine)
+    with db.engine.begin() as conn:  # a database as the first release left it
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
     saved = migrations.upgrade(db)
     assert saved is not None and saved.parent == tmp_path / "backups"
     with sqlite3.connect(saved) as backup:

@@ -25,7 +25,7 @@ def _login(qtbot, db: Database, username: str, password: str) -> LoginDialog:  #
 
 def test_login_success_gives_the_actor(qtbot, db: Database, agents: dict[str, Actor]) -> None:  # type: ignore[no-untyped-def]
     dialog = _login(qtbot, db, "alice.agent", TEST_PASSWORD)
-    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=20000)
     assert dialog.actor is not None and dialog.actor.username == "alice.agent"
 
 
@@ -33,7 +33,7 @@ def test_wrong_password_is_explained_in_french_and_counted(
     qtbot, db: Database, agents: dict[str, Actor]
 ) -> None:  # type: ignore[no-untyped-def]
     dialog = _login(qtbot, db, "alice.agent", "pas le bon")
-    qtbot.waitUntil(lambda: dialog.error.text() != "")
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=20000)
     assert dialog.error.text() == "Identifiant ou mot de passe incorrect."
     assert dialog.actor is None
     assert dialog.password.text() == ""
@@ -45,12 +45,12 @@ def test_unknown_and_disabled_agents_get_clear_messages(
     qtbot, db: Database, agents: dict[str, Actor]
 ) -> None:  # type: ignore[no-untyped-def]
     dialog = _login(qtbot, db, "personne", TEST_PASSWORD)
-    qtbot.waitUntil(lambda: dialog.error.text() != "")
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=20000)
     assert "incorrect" in dialog.error.text()
     with db.write() as s:
         s.get(Agent, agents["agent2"].agent_id).active = False  # type: ignore[union-attr]
     dialog = _login(qtbot, db, "bruno.agent", TEST_PASSWORD)
-    qtbot.waitUntil(lambda: dialog.error.text() != "")
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=20000)
     assert "désactivé" in dialog.error.text()
 
 
@@ -91,12 +91,12 @@ def test_idle_session_locks_and_hides_data_until_password(qtbot, ui_context) -> 
     assert window.is_locked and not window.stack.isVisible()
     qtbot.keyClicks(window.lock_screen.password, "mauvais")
     qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.lock_screen.error.text() != "")
+    qtbot.waitUntil(lambda: window.lock_screen.error.text() != "", timeout=20000)
     assert window.is_locked and "incorrect" in window.lock_screen.error.text()
     ui_context.clock.advance(timedelta(minutes=5))  # past the throttling delay
     qtbot.keyClicks(window.lock_screen.password, TEST_PASSWORD)
     qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.is_locked)
+    qtbot.waitUntil(lambda: not window.is_locked, timeout=20000)
     assert window.stack.isVisible()
 
 
@@ -109,7 +109,7 @@ def test_disabled_agent_cannot_unlock_an_idle_session(qtbot, ui_context, db, age
         s.get(Agent, agents["agent"].agent_id).active = False
     qtbot.keyClicks(window.lock_screen.password, TEST_PASSWORD)
     qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.lock_screen.error.text() != "")
+    qtbot.waitUntil(lambda: window.lock_screen.error.text() != "", timeout=20000)
     assert "désactivé" in window.lock_screen.error.text() and window.is_locked
 
 
@@ -120,7 +120,7 @@ def test_new_work_is_announced_without_blocking(qtbot, ui_context, db, agents) -
     ui_context.actor = agents["supervisor"]
     window = MainWindow(ui_context)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.notifier.summary is not None)
+    qtbot.waitUntil(lambda: window.notifier.summary is not None, timeout=20000)
     assert window.work_label.text() == ""
     with db.write() as s:
         customer = make_customer(s)

@@ -1,0 +1,1115 @@
+"""Claims: intake (phone form, portal JSON import), triage, the handlers' queue and the claim lifecycle.
+
+The lifecycle is the table ``TRANSITIONS``; every status change goes through ``_transition`` which refuses an
+illegal move, writes a ``ClaimTransition`` row and is audited. "Take next" locks the chosen row with
+``FOR UPDATE SKIP LOCKED`` on PostgreSQL; on SQLite the ``BEGIN IMMEDIATE`` of ``db.write()`` serialises takers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, cast
+from uuid import uuid4
+
+from sqlalchemy import Select, Table, bindparam, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from backoffice.checks.identifiers import normalize_contract_number
+from backoffice.clock import to_paris
+from backoffice.data.departements import departement_of_postcode
+from backoffice.errors import ConcurrentEdit, DatabaseUnavailable, InvalidInput, NotFound, Refused
+from backoffice.models import (
+    Agent,
+    AppraisalMode,
+    Claim,
+    ClaimStatus,
+    ClaimTransition,
+    ClaimType,
+    Contract,
+    Coverage,
+    Customer,
+    DeclarationChannel,
+    Document,
+    DocumentKind,
+    Priority,
+)
+from backoffice.models.claims import CLAIM_STATUS_LABELS, CLAIM_TYPE_LABELS, OPEN_CLAIM_STATUSES
+from backoffice.workflows import audit
+from backoffice.workflows.context import Actor, now, settings_of, today
+from backoffice.workflows.permissions import Permission, require
+from backoffice.workflows.triage import (
+    APPRAISAL_LABELS,
+    PRIORITY_LABELS,
+    ClaimFacts,
+    CoverageFacts,
+    TriageResult,
+    triage,
+)
+
+if TYPE_CHECKING:
+    from backoffice.db import Database
+
+S = ClaimStatus
+CLAIM_TABLE = cast(Table, Claim.__table__)
+#: The lifecycle: from each status, the statuses a claim may move to.
+TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
+    S.DECLARED: frozenset({S.TRIAGED, S.REFUSED, S.CLOSED}),
+    S.TRIAGED: frozenset({S.IN_APPRAISAL, S.REFUSED, S.CLOSED}),
+    S.IN_APPRAISAL: frozenset({S.INDEMNITY_PROPOSED, S.REFUSED, S.CLOSED}),
+    S.INDEMNITY_PROPOSED: frozenset({S.SETTLED, S.IN_APPRAISAL, S.REFUSED, S.CLOSED}),
+    S.SETTLED: frozenset({S.TRIAGED}),
+    S.REFUSED: frozenset({S.TRIAGED}),
+    S.CLOSED: frozenset({S.TRIAGED}),
+}
+FINAL_STATUSES = frozenset({S.SETTLED, S.REFUSED, S.CLOSED})
+
+
+# ---- results -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    id: int
+    number: str
+    status: ClaimStatus
+    version: int
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    number: str
+    customer_id: int
+    customer_name: str
+    contract_number: str
+    claim_type: ClaimType
+    status: ClaimStatus
+    priority: Priority | None
+    appraisal_mode: AppraisalMode | None
+    declared_at: datetime
+    occurred_on: date
+    late_declaration: bool
+    fraud_referral: bool
+    flags: tuple[str, ...]
+    handler_name: str | None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: tuple[QueueRow, ...]
+    total: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    statuses: tuple[ClaimStatus, ...] = (S.DECLARED,)
+    priority: Priority | None = None
+    claim_type: ClaimType | None = None
+    assignment: str = "all"  # "all", "unassigned" or "mine"
+    late_only: bool = False
+    fraud_only: bool = False
+    number: str = ""
+    sort: str = "priority"  # a key of SORT_COLUMNS
+    descending: bool = False
+
+
+SORT_COLUMNS: dict[str, Any] = {
+    "priority": (Claim.priority, Claim.declared_at, Claim.id),
+    "declared_at": (Claim.declared_at, Claim.id),
+    "occurred_on": (Claim.occurred_on, Claim.id),
+    "number": (Claim.number,),
+    "claim_type": (Claim.claim_type, Claim.declared_at, Claim.id),
+    "status": (Claim.status, Claim.declared_at, Claim.id),
+}
+
+
+@dataclass(frozen=True)
+class TransitionView:
+    from_status: ClaimStatus | None
+    to_status: ClaimStatus
+    at: datetime
+    by: str | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class ClaimDetail:
+    id: int
+    number: str
+    version: int
+    status: ClaimStatus
+    claim_type: ClaimType
+    channel: DeclarationChannel
+    customer_id: int
+    customer_name: str
+    contract_id: int
+    contract_number: str
+    vehicle: str
+    occurred_on: date
+    known_on: date
+    declared_at: datetime
+    place: str | None
+    departement: str | None
+    circumstances: str
+    third_party: bool
+    police_report: bool
+    keys_available: bool | None
+    safety_parts_declared: bool
+    vehicle_drivable: bool | None
+    estimated_amount: Decimal | None
+    priority: Priority | None
+    appraisal_mode: AppraisalMode | None
+    late_declaration: bool
+    fraud_referral: bool
+    flags: tuple[str, ...]
+    triage: dict[str, Any] | None
+    override_reason: str | None
+    handler_id: int | None
+    handler_name: str | None
+    assessed_damage: Decimal | None
+    deductible_applied: Decimal | None
+    indemnity_amount: Decimal | None
+    indemnity_details: dict[str, Any] | None
+    photo_count: int
+    transitions: tuple[TransitionView, ...]
+    allowed: frozenset[ClaimStatus]
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A declaration as typed by an agent on the phone or read from the portal's JSON."""
+
+    contract_number: str
+    claim_type: ClaimType
+    occurred_on: date
+    known_on: date
+    circumstances: str
+    place: str = ""
+    place_postcode: str = ""
+    third_party: bool = False
+    third_party_details: str = ""
+    police_report: bool = False
+    keys_available: bool | None = None
+    safety_parts_declared: bool = False
+    vehicle_drivable: bool | None = None
+    estimated_amount: Decimal | None = None
+    catnat_decree_published_on: date | None = None
+    channel: DeclarationChannel = DeclarationChannel.PHONE
+    declared_at: datetime | None = None  # the portal's timestamp; "now" for a phone declaration
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: tuple[str, ...]  # claim numbers
+    errors: tuple[tuple[int, str], ...] = field(
+        default_factory=tuple
+    )  # (record number from 1, French message)
+
+
+@dataclass(frozen=True)
+class RetriageBatch:
+    count: int
+    last_id: int
+    changed: int
+
+
+# ---- intake ----------------------------------------------------------------------------------------------------
+
+
+def _validate(session: Session, data: Declaration) -> Contract:
+    number = normalize_contract_number(data.contract_number or "")
+    if number is None:
+        raise InvalidInput(
+            f"Numéro de contrat invalide : « {data.contract_number} » (AUT000… ou MOT000…).",
+            "contract_number",
+        )
+    contract = session.execute(select(Contract).where(Contract.number == number)).scalar_one_or_none()
+    if contract is None:
+        raise InvalidInput(f"Aucun contrat n° {number}.", "contract_number")
+    day = today(session)
+    if data.occurred_on > day:
+        raise InvalidInput("La date du sinistre ne peut pas être dans le futur.", "occurred_on")
+    if data.known_on < data.occurred_on:
+        raise InvalidInput(
+            "La date de connaissance du sinistre ne peut pas précéder la date du sinistre.", "known_on"
+        )
+    if data.known_on > day:
+        raise InvalidInput("La date de connaissance ne peut pas être dans le futur.", "known_on")
+    if len(data.circumstances.strip()) < 10:
+        raise InvalidInput("Décrivez les circonstances (10 caractères au moins).", "circumstances")
+    if data.estimated_amount is not None and data.estimated_amount < 0:
+        raise InvalidInput("Le montant estimé ne peut pas être négatif.", "estimated_amount")
+    if data.claim_type is ClaimType.THEFT and data.keys_available is None:
+        raise InvalidInput("Vol : indiquez si toutes les clés ont été remises.", "keys_available")
+    if data.third_party and not data.third_party_details.strip():
+        raise InvalidInput("Tiers impliqué : indiquez son identité ou son assureur.", "third_party_details")
+    if data.place_postcode and departement_of_postcode(data.place_postcode) is None:
+        raise InvalidInput(f"Code postal du lieu inconnu : « {data.place_postcode} ».", "place_postcode")
+    if data.catnat_decree_published_on is not None and data.catnat_decree_published_on < data.occurred_on:
+        raise InvalidInput("L'arrêté de catastrophe naturelle ne peut pas précéder le sinistre.", "catnat")
+    if data.declared_at is not None and to_paris(data.declared_at).date() < data.known_on:
+        raise InvalidInput("La déclaration ne peut pas précéder la connaissance du sinistre.", "declared_at")
+    return contract
+
+
+def _insert(session: Session, actor: Actor, data: Declaration, contract: Contract) -> Claim:
+    moment = now(session)
+    claim = Claim(
+        number=f"tmp{uuid4().hex[:16]}",
+        contract_id=contract.id,
+        customer_id=contract.customer_id,
+        claim_type=data.claim_type,
+        channel=data.channel,
+        occurred_on=data.occurred_on,
+        known_on=data.known_on,
+        declared_at=data.declared_at or moment,
+        catnat_decree_published_on=data.catnat_decree_published_on,
+        circumstances=data.circumstances.strip(),
+        place=data.place.strip() or None,
+        place_postcode=data.place_postcode.strip() or None,
+        departement=departement_of_postcode(data.place_postcode) if data.place_postcode else None,
+        third_party=data.third_party,
+        third_party_details=data.third_party_details.strip() or None,
+        police_report=data.police_report,
+        keys_available=data.keys_available,
+        safety_parts_declared=data.safety_parts_declared,
+        vehicle_drivable=data.vehicle_drivable,
+        estimated_amount=data.estimated_amount,
+        status=S.DECLARED,
+        flags=[],
+        created_at=moment,
+        updated_at=moment,
+    )
+    session.add(claim)
+    session.flush()
+    claim.number = claim_number(claim.id, claim.declared_at)
+    session.add(
+        ClaimTransition(
+            claim_id=claim.id,
+            from_status=None,
+            to_status=S.DECLARED,
+            at=moment,
+            by_id=actor.agent_id or None,
+            comment=f"Déclaration ({data.channel.value})",
+        )
+    )
+    _apply_triage(claim, _compute(session, [claim])[claim.id])
+    session.flush()
+    return claim
+
+
+def claim_number(claim_id: int, declared_at: datetime) -> str:
+    return f"SIN{to_paris(declared_at).year}{claim_id:09d}"
+
+
+def declare_claim(session: Session, actor: Actor, data: Declaration) -> ClaimRef:
+    """A phone declaration: validated, numbered, triaged at once (status "déclaré", waiting in the queue)."""
+    require(session, actor, Permission.CLAIM_DECLARE, target_type="claim")
+    contract = _validate(session, data)
+    claim = _insert(session, actor, data, contract)
+    audit.record(
+        session,
+        actor,
+        "claims.declare",
+        f"Déclaration du sinistre {claim.number} ({CLAIM_TYPE_LABELS[claim.claim_type]}) sur le contrat "
+        f"{contract.number}, priorité {claim.priority.value if claim.priority else '—'}",
+        target_type="claim",
+        target_id=claim.id,
+        customer_id=claim.customer_id,
+    )
+    return ClaimRef(claim.id, claim.number, claim.status, claim.version)
+
+
+IMPORT_FIELDS = {
+    "contract_number",
+    "claim_type",
+    "occurred_on",
+    "known_on",
+    "declared_at",
+    "circumstances",
+    "place",
+    "place_postcode",
+    "third_party",
+    "third_party_details",
+    "police_report",
+    "keys_available",
+    "safety_parts_declared",
+    "vehicle_drivable",
+    "estimated_amount",
+    "catnat_decree_published_on",
+    "channel",
+}
+
+
+def _parse_record(record: Any) -> Declaration:
+    """One portal JSON record → a Declaration; any problem is a French InvalidInput naming the field."""
+    if not isinstance(record, Mapping):
+        raise InvalidInput("l'enregistrement n'est pas un objet JSON")
+    unknown = sorted(set(record) - IMPORT_FIELDS)
+    if unknown:
+        raise InvalidInput(f"champ(s) inconnu(s) : {', '.join(unknown)}")
+    for name in ("contract_number", "claim_type", "occurred_on", "known_on", "declared_at", "circumstances"):
+        if record.get(name) in (None, ""):
+            raise InvalidInput(f"champ obligatoire absent : {name}")
+
+    def text(name: str) -> str:
+        value = record.get(name) or ""
+        if not isinstance(value, str):
+            raise InvalidInput(f"{name} : texte attendu")
+        return value
+
+    def day(name: str) -> date | None:
+        value = record.get(name)
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidInput(f"{name} : date AAAA-MM-JJ attendue, reçu « {value} »") from None
+
+    def flag(name: str, default: bool | None = False) -> bool | None:
+        value = record.get(name, default)
+        if value is not None and not isinstance(value, bool):
+            raise InvalidInput(f"{name} : true ou false attendu")
+        return value
+
+    try:
+        claim_type = ClaimType(record["claim_type"])
+    except ValueError:
+        allowed = ", ".join(t.value for t in ClaimType)
+        raise InvalidInput(f"claim_type inconnu « {record['claim_type']} » (attendu : {allowed})") from None
+    try:
+        channel = DeclarationChannel(record.get("channel", "portal"))
+    except ValueError:
+        raise InvalidInput(f"channel inconnu « {record.get('channel')} »") from None
+    try:
+        declared_at = datetime.fromisoformat(str(record["declared_at"]))
+    except ValueError:
+        raise InvalidInput(
+            f"declared_at : date-heure ISO 8601 attendue, reçu « {record['declared_at']} »"
+        ) from None
+    if declared_at.tzinfo is None:
+        raise InvalidInput("declared_at : le fuseau horaire est obligatoire (ex. 2026-11-26T09:30:00+01:00)")
+    amount = record.get("estimated_amount")
+    estimated: Decimal | None = None
+    if amount is not None:
+        try:
+            estimated = Decimal(str(amount))
+        except InvalidOperation:
+            raise InvalidInput(f"estimated_amount : montant attendu, reçu « {amount} »") from None
+        if not estimated.is_finite():
+            raise InvalidInput(f"estimated_amount : montant attendu, reçu « {amount} »")
+    occurred, known = day("occurred_on"), day("known_on")
+    assert occurred is not None and known is not None
+    return Declaration(
+        contract_number=text("contract_number"),
+        claim_type=claim_type,
+        occurred_on=occurred,
+        known_on=known,
+        circumstances=text("circumstances"),
+        place=text("place"),
+        place_postcode=text("place_postcode"),
+        third_party=bool(flag("third_party")),
+        third_party_details=text("third_party_details"),
+        police_report=bool(flag("police_report")),
+        keys_available=flag("keys_available", None),
+        safety_parts_declared=bool(flag("safety_parts_declared")),
+        vehicle_drivable=flag("vehicle_drivable", None),
+        estimated_amount=estimated,
+        catnat_decree_published_on=day("catnat_decree_published_on"),
+        channel=channel,
+        declared_at=declared_at,
+    )
+
+
+def import_claims(session: Session, actor: Actor, records: Iterable[Any]) -> ImportReport:
+    """Portal declarations: each good record imported whole (its own savepoint), each bad one reported by line."""
+    require(session, actor, Permission.CLAIM_DECLARE, target_type="claim")
+    imported: list[str] = []
+    errors: list[tuple[int, str]] = []
+    for line, record in enumerate(records, start=1):
+        try:
+            data = _parse_record(record)
+            with session.begin_nested():
+                contract = _validate(session, data)
+                claim = _insert(session, actor, data, contract)
+            imported.append(claim.number)
+        except InvalidInput as exc:
+            errors.append((line, exc.message))
+    audit.record(
+        session,
+        actor,
+        "claims.import",
+        f"Import de déclarations du portail : {len(imported)} importée(s), {len(errors)} rejetée(s)",
+        target_type="claim",
+        details={"imported": len(imported), "rejected_lines": [n for n, _ in errors][:200]},
+    )
+    return ImportReport(tuple(imported), tuple(errors))
+
+
+# ---- triage ----------------------------------------------------------------------------------------------------
+
+
+def _compute(session: Session, claims: list[Claim]) -> dict[int, TriageResult]:
+    """Gather the facts of many claims in a few queries, then run the pure engine on each."""
+    if not claims:
+        return {}
+    settings = settings_of(session).claims
+    contract_ids = {c.contract_id for c in claims}
+    customer_ids = {c.customer_id for c in claims}
+    claim_ids = [c.id for c in claims]
+    contracts = {
+        row.id: row
+        for row in session.execute(
+            select(Contract.id, Contract.status, Contract.start_date, Contract.end_date).where(
+                Contract.id.in_(contract_ids)
+            )
+        )
+    }
+    coverages: dict[int, list[CoverageFacts]] = defaultdict(list)
+    for cov in session.execute(
+        select(
+            Coverage.contract_id, Coverage.code, Coverage.deductible, Coverage.start_date, Coverage.end_date
+        ).where(Coverage.contract_id.in_(contract_ids))
+    ):
+        coverages[cov.contract_id].append(
+            CoverageFacts(cov.code, cov.deductible, cov.start_date, cov.end_date)
+        )
+    history: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for row in session.execute(
+        select(Claim.customer_id, Claim.id, Claim.occurred_on).where(Claim.customer_id.in_(customer_ids))
+    ):
+        history[row.customer_id].append((row.id, row.occurred_on))
+    bank_changes = {
+        row.id: row.iban_changed_at
+        for row in session.execute(
+            select(Customer.id, Customer.iban_changed_at).where(
+                Customer.id.in_(customer_ids), Customer.iban_changed_at.is_not(None)
+            )
+        )
+    }
+    photos = dict(
+        session.execute(
+            select(Document.claim_id, func.count())
+            .where(Document.claim_id.in_(claim_ids), Document.kind == DocumentKind.CLAIM_PHOTO)
+            .group_by(Document.claim_id)
+        ).all()
+    )
+    results = {}
+    for claim in claims:
+        contract = contracts[claim.contract_id]
+        changed = bank_changes.get(claim.customer_id)
+        facts = ClaimFacts(
+            claim_type=claim.claim_type,
+            occurred_on=claim.occurred_on,
+            known_on=claim.known_on,
+            declared_on=to_paris(claim.declared_at).date(),
+            contract_status=contract.status,
+            contract_start=contract.start_date,
+            contract_end=contract.end_date,
+            coverages=tuple(coverages[claim.contract_id]),
+            departement=claim.departement,
+            catnat_decree_published_on=claim.catnat_decree_published_on,
+            estimated_amount=claim.estimated_amount,
+            safety_parts_declared=claim.safety_parts_declared,
+            keys_available=claim.keys_available,
+            vehicle_drivable=claim.vehicle_drivable,
+            third_party=claim.third_party,
+            photo_count=photos.get(claim.id, 0),
+            other_claim_dates=tuple(d for i, d in history[claim.customer_id] if i != claim.id),
+            bank_details_changed_on=to_paris(changed).date() if changed else None,
+        )
+        results[claim.id] = triage(facts, settings)
+    return results
+
+
+def _triage_values(result: TriageResult, override: dict[str, Any] | None) -> dict[str, Any]:
+    """The columns a triage sets; a handler's override (kept in the JSON) wins over the engine."""
+    stored = result.as_json()
+    values = {
+        "priority": result.priority,
+        "appraisal_mode": result.appraisal_mode,
+        "fraud_referral": result.fraud_referral,
+    }
+    if override:
+        stored["override"] = override
+        if "priority" in override:
+            values["priority"] = Priority(override["priority"])
+        if "appraisal_mode" in override:
+            values["appraisal_mode"] = AppraisalMode(override["appraisal_mode"])
+        if "fraud_referral" in override:
+            values["fraud_referral"] = bool(override["fraud_referral"])
+    values.update(
+        triage=stored,
+        flags=list(result.flags),
+        late_declaration=result.late_declaration,
+        deductible_applied=result.deductible,
+    )
+    return values
+
+
+def _apply_triage(claim: Claim, result: TriageResult) -> None:
+    override = (claim.triage or {}).get("override")
+    for name, value in _triage_values(result, override).items():
+        setattr(claim, name, value)
+
+
+def load_claim(session: Session, claim_id: int, *, lock: bool = False) -> Claim:
+    stmt = select(Claim).where(Claim.id == claim_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    claim = session.execute(stmt).scalar_one_or_none()
+    if claim is None:
+        raise NotFound(f"Sinistre introuvable (n° interne {claim_id}).")
+    return claim
+
+
+def check_claim_version(session: Session, claim: Claim, expected_version: int | None) -> None:
+    if expected_version is not None and claim.version != expected_version:
+        last = audit.last_change(session, "claim", claim.id)
+        who = f" par {last.actor_username} le {to_paris(last.at):%d/%m/%Y à %H:%M}" if last else ""
+        raise ConcurrentEdit(
+            f"Le sinistre {claim.number} a été modifié{who} depuis que vous l'avez ouvert. Rechargez-le.",
+            changed_by=last.actor_username if last else None,
+            changed_at=last.at if last else None,
+        )
+
+
+def compute_triage(session: Session, actor: Actor, claim_id: int) -> TriageResult:
+    """Run the engine on one claim without storing anything (what the handler sees before confirming)."""
+    require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim", target_id=claim_id)
+    claim = load_claim(session, claim_id)
+    return _compute(session, [claim])[claim.id]
+
+
+def confirm_triage(
+    session: Session,
+    actor: Actor,
+    claim_id: int,
+    *,
+    expected_version: int | None = None,
+    priority: Priority | None = None,
+    appraisal_mode: AppraisalMode | None = None,
+    fraud_referral: bool | None = None,
+    reason: str = "",
+) -> ClaimRef:
+    """The handler validates the engine's triage (déclaré → trié), overriding any part with a mandatory reason."""
+    claim = load_claim(session, claim_id)
+    require(
+        session,
+        actor,
+        Permission.CLAIM_TRIAGE,
+        target_type="claim",
+        target_id=claim.id,
+        customer_id=claim.customer_id,
+    )
+    check_claim_version(session, claim, expected_version)
+    result = _compute(session, [claim])[claim.id]
+    override: dict[str, Any] = {}
+    changes = []
+    if priority is not None and priority is not result.priority:
+        override["priority"] = priority.value
+        changes.append(f"priorité {result.priority.value} → {priority.value}")
+    if appraisal_mode is not None and appraisal_mode is not result.appraisal_mode:
+        override["appraisal_mode"] = appraisal_mode.value
+        changes.append(
+            f"expertise {APPRAISAL_LABELS[result.appraisal_mode].lower()} → {APPRAISAL_LABELS[appraisal_mode].lower()}"
+        )
+    if fraud_referral is not None and fraud_referral is not result.fraud_referral:
+        override["fraud_referral"] = fraud_referral
+        changes.append("transmission au service fraude " + ("ajoutée" if fraud_referral else "retirée"))
+    if override and not reason.strip():
+        raise InvalidInput("Un motif est obligatoire pour modifier le résultat du tri.", "reason")
+    if override:
+        override.update(reason=reason.strip(), by=actor.username, at=now(session).isoformat())
+    for name, value in _triage_values(result, override or None).items():
+        setattr(claim, name, value)
+    claim.override_reason = reason.strip() if override else None
+    claim.triaged_at = now(session)
+    touch_claim(session, claim, actor)
+    comment = "Tri validé" + (
+        f" avec modification ({', '.join(changes)}) : {reason.strip()}" if override else ""
+    )
+    apply_transition(session, actor, claim, S.TRIAGED, comment)
+    audit.record(
+        session,
+        actor,
+        "claims.override" if override else "claims.triage",
+        f"Sinistre {claim.number} trié : {PRIORITY_LABELS[claim.priority or Priority.P4]}, "
+        f"{APPRAISAL_LABELS[claim.appraisal_mode or AppraisalMode.ON_SITE].lower()}"
+        + (f" ; modifié ({', '.join(changes)}), motif : {reason.strip()}" if override else ""),
+        target_type="claim",
+        target_id=claim.id,
+        customer_id=claim.customer_id,
+        details={"override": {k: v for k, v in override.items() if k not in ("by", "at")}}
+        if override
+        else None,
+    )
+    return ClaimRef(claim.id, claim.number, claim.status, claim.version)
+
+
+def retriage_open_claims(
+    session: Session, actor: Actor, *, after_id: int = 0, limit: int | None = None
+) -> RetriageBatch:
+    """Re-run the engine on one batch of open claims (by id), e.g. after a rule or setting changed.
+
+    Handler overrides are kept. Call it repeatedly with ``after_id=batch.last_id`` (see ``retriage_all``).
+    """
+    require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
+    size = limit or settings_of(session).claims.retriage_batch_size
+    claims = list(
+        session.execute(
+            select(Claim)
+            .where(Claim.status.in_(OPEN_CLAIM_STATUSES), Claim.id > after_id)
+            .order_by(Claim.id)
+            .limit(size)
+        ).scalars()
+    )
+    if not claims:
+        return RetriageBatch(0, after_id, 0)
+    results = _compute(session, claims)
+    params = []
+    for claim in claims:
+        values = _triage_values(results[claim.id], (claim.triage or {}).get("override"))
+        if any(getattr(claim, k) != v for k, v in values.items()):
+            params.append({"b_id": claim.id, **values})
+    moment = now(session)
+    if params:
+        session.execute(
+            update(CLAIM_TABLE)
+            .where(CLAIM_TABLE.c.id == bindparam("b_id"))
+            .values(
+                **{k: bindparam(k) for k in params[0] if k != "b_id"},
+                version=CLAIM_TABLE.c.version + 1,
+                updated_at=moment,
+            ),
+            params,
+            execution_options={"synchronize_session": False},
+        )
+    session.expunge_all()
+    last = claims[-1].id
+    audit.record(
+        session,
+        actor,
+        "claims.retriage",
+        f"Nouveau tri de {len(claims)} sinistre(s) ouvert(s) (n° interne {claims[0].id} à {last}) : "
+        f"{len(params)} résultat(s) changé(s)",
+        target_type="claim",
+        details={"first_id": claims[0].id, "last_id": last, "changed": len(params)},
+    )
+    return RetriageBatch(len(claims), last, len(params))
+
+
+def retriage_all(db: Database, actor: Actor, progress: Callable[[int], None] | None = None) -> int:
+    """Every open claim, batch after batch, each batch its own short transaction."""
+    after, total = 0, 0
+    while True:
+        with db.write() as session:
+            batch = retriage_open_claims(session, actor, after_id=after)
+        if not batch.count:
+            return total
+        total += batch.count
+        after = batch.last_id
+        if progress is not None:
+            progress(total)
+
+
+# ---- the queue -------------------------------------------------------------------------------------------------
+
+
+def _queue_filter(stmt: Select[Any], flt: QueueFilter, actor: Actor, cutoff: datetime) -> Select[Any]:
+    if flt.statuses:
+        stmt = stmt.where(Claim.status.in_(flt.statuses))
+    if flt.priority is not None:
+        stmt = stmt.where(Claim.priority == flt.priority)
+    if flt.claim_type is not None:
+        stmt = stmt.where(Claim.claim_type == flt.claim_type)
+    if flt.assignment == "mine":
+        stmt = stmt.where(Claim.handler_id == actor.agent_id)
+    elif flt.assignment == "unassigned":
+        stmt = stmt.where(or_(Claim.handler_id.is_(None), Claim.taken_at < cutoff))
+    if flt.late_only:
+        stmt = stmt.where(Claim.late_declaration.is_(True))
+    if flt.fraud_only:
+        stmt = stmt.where(Claim.fraud_referral.is_(True))
+    if flt.number.strip():
+        stmt = stmt.where(Claim.number.startswith(flt.number.strip().upper()))
+    return stmt
+
+
+def queue_page(
+    session: Session, actor: Actor, flt: QueueFilter, *, offset: int = 0, limit: int = 100
+) -> QueuePage:
+    require(session, actor, Permission.CLAIM_TRIAGE)
+    if flt.sort not in SORT_COLUMNS:
+        raise InvalidInput(f"Tri inconnu : {flt.sort}")
+    cutoff = now(session) - timedelta(minutes=settings_of(session).claims.queue_lock_timeout_minutes)
+    keys = [c.desc() if flt.descending else c.asc() for c in SORT_COLUMNS[flt.sort]]
+    ids = select(Claim.id)
+    ids = _queue_filter(ids, flt, actor, cutoff).order_by(*keys).offset(offset).limit(limit)
+    page_ids = list(session.execute(ids).scalars())
+    total = session.execute(
+        _queue_filter(select(func.count()).select_from(Claim), flt, actor, cutoff)
+    ).scalar_one()
+    rows = []
+    if page_ids:
+        stmt = (
+            select(
+                Claim,
+                Customer.civility,
+                Customer.first_names,
+                Customer.last_name,
+                Contract.number.label("contract_number"),
+                Agent.full_name,
+            )
+            .join(Customer, Customer.id == Claim.customer_id)
+            .join(Contract, Contract.id == Claim.contract_id)
+            .outerjoin(Agent, Agent.id == Claim.handler_id)
+            .where(Claim.id.in_(page_ids))
+        )
+        by_id = {}
+        for claim, civility, first, last, contract_number, handler in session.execute(stmt):
+            held = claim.handler_id is not None and (
+                claim.status is not S.DECLARED or (claim.taken_at is not None and claim.taken_at >= cutoff)
+            )
+            by_id[claim.id] = QueueRow(
+                claim.id,
+                claim.number,
+                claim.customer_id,
+                f"{civility.value} {first} {last.upper()}",
+                contract_number,
+                claim.claim_type,
+                claim.status,
+                claim.priority,
+                claim.appraisal_mode,
+                claim.declared_at,
+                claim.occurred_on,
+                claim.late_declaration,
+                claim.fraud_referral,
+                tuple(claim.flags or ()),
+                handler if held else None,
+            )
+        rows = [by_id[i] for i in page_ids]
+    return QueuePage(tuple(rows), total, offset)
+
+
+def take_next(session: Session, actor: Actor) -> ClaimRef | None:
+    """The highest-priority, oldest claim waiting for triage, locked for this handler; None when the queue is empty.
+
+    A claim taken by someone who left it untouched for ``queue_lock_timeout_minutes`` is back in the queue.
+    """
+    require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
+    moment = now(session)
+    cutoff = moment - timedelta(minutes=settings_of(session).claims.queue_lock_timeout_minutes)
+    columns = (
+        Claim.id,
+        Claim.number,
+        Claim.customer_id,
+        Claim.version,
+        Claim.handler_id,
+        Claim.priority,
+        Claim.declared_at,
+    )
+    order = (Claim.priority, Claim.declared_at, Claim.id)
+    waiting = Claim.status == S.DECLARED
+    unassigned = select(*columns).where(waiting, Claim.handler_id.is_(None)).order_by(*order).limit(1)
+    abandoned = (
+        select(*columns)
+        .where(waiting, Claim.taken_at < cutoff, Claim.handler_id.is_not(None))
+        .order_by(*order)
+        .limit(1)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        unassigned = unassigned.with_for_update(skip_locked=True)
+        abandoned = abandoned.with_for_update(skip_locked=True)
+    candidates = [
+        row for stmt in (unassigned, abandoned) if (row := session.execute(stmt).first()) is not None
+    ]
+    if not candidates:
+        return None
+    row = min(candidates, key=lambda r: (r.priority.value if r.priority else "P9", r.declared_at, r.id))
+    session.execute(
+        update(Claim)
+        .where(Claim.id == row.id)
+        .values(handler_id=actor.agent_id, taken_at=moment, updated_at=moment, version=Claim.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        session,
+        actor,
+        "claims.take",
+        f"Sinistre {row.number} pris en charge"
+        + (" (rendu à la file après inactivité de son précédent gestionnaire)" if row.handler_id else ""),
+        target_type="claim",
+        target_id=row.id,
+        customer_id=row.customer_id,
+    )
+    return ClaimRef(row.id, row.number, S.DECLARED, row.version + 1)
+
+
+def take_next_retrying(db: Database, actor: Actor, *, attempts: int = 5) -> ClaimRef | None:
+    """``take_next`` in its own transaction, tried again when SQLite stayed busy past its timeout.
+
+    When many handlers drain the queue at once on one SQLite file, a writer can lose the lock race for longer than
+    the busy timeout; the failed transaction rolled back whole, so trying again is safe and the handler never sees
+    "database locked" for a click on "Prendre le suivant".
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with db.write() as session:
+                return take_next(session, actor)
+        except DatabaseUnavailable as exc:
+            busy = db.dialect == "sqlite" and "locked" in str(exc.__cause__ or "")
+            if not busy or attempt == attempts:
+                raise
+    return None
+
+
+def release_claim(session: Session, actor: Actor, claim_id: int) -> ClaimRef:
+    """Put a claim the handler took back into the queue."""
+    claim = load_claim(session, claim_id)
+    require(
+        session,
+        actor,
+        Permission.CLAIM_TRIAGE,
+        target_type="claim",
+        target_id=claim.id,
+        customer_id=claim.customer_id,
+    )
+    if claim.handler_id != actor.agent_id:
+        raise InvalidInput(f"Le sinistre {claim.number} ne vous est pas attribué.")
+    claim.handler_id = None
+    claim.taken_at = None
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "claims.release",
+        f"Sinistre {claim.number} rendu à la file",
+        target_type="claim",
+        target_id=claim.id,
+        customer_id=claim.customer_id,
+    )
+    return ClaimRef(claim.id, claim.number, claim.status, claim.version)
+
+
+def touch_claim(session: Session, claim: Claim, actor: Actor) -> None:
+    """Any action on a claim makes it the actor's and restarts the queue-lock clock."""
+    moment = now(session)
+    claim.handler_id = actor.agent_id
+    claim.taken_at = moment
+    claim.updated_at = moment
+
+
+# ---- lifecycle -------------------------------------------------------------------------------------------------
+
+
+def apply_transition(
+    session: Session, actor: Actor, claim: Claim, to: ClaimStatus, comment: str | None
+) -> None:
+    """The one way a claim changes status: illegal moves are refused, legal ones leave a ClaimTransition."""
+    if to not in TRANSITIONS[claim.status]:
+        raise Refused(
+            f"Le sinistre {claim.number} est « {CLAIM_STATUS_LABELS[claim.status]} » : il ne peut pas passer à "
+            f"« {CLAIM_STATUS_LABELS[to]} ».",
+            action="claims.transition",
+            target_type="claim",
+            target_id=claim.id,
+            customer_id=claim.customer_id,
+            actor=actor,
+        )
+    moment = now(session)
+    session.add(
+        ClaimTransition(
+            claim_id=claim.id,
+            from_status=claim.status,
+            to_status=to,
+            at=moment,
+            by_id=actor.agent_id or None,
+            comment=comment,
+        )
+    )
+    claim.status = to
+    claim.updated_at = moment
+    claim.closed_at = moment if to in FINAL_STATUSES else None
+    session.flush()
+
+
+def _change_status(
+    session: Session,
+    actor: Actor,
+    claim_id: int,
+    to: ClaimStatus,
+    *,
+    permission: Permission,
+    verb: str,
+    summary: str,
+    reason: str,
+    reason_required: bool,
+    expected_version: int | None,
+) -> ClaimRef:
+    claim = load_claim(session, claim_id)
+    require(
+        session, actor, permission, target_type="claim", target_id=claim.id, customer_id=claim.customer_id
+    )
+    check_claim_version(session, claim, expected_version)
+    if reason_required and not reason.strip():
+        raise InvalidInput("Un motif est obligatoire.", "reason")
+    touch_claim(session, claim, actor)
+    apply_transition(session, actor, claim, to, reason.strip() or None)
+    audit.record(
+        session,
+        actor,
+        f"claims.{verb}",
+        f"Sinistre {claim.number} {summary}" + (f" : {reason.strip()}" if reason.strip() else ""),
+        target_type="claim",
+        target_id=claim.id,
+        customer_id=claim.customer_id,
+    )
+    return ClaimRef(claim.id, claim.number, claim.status, claim.version)
+
+
+def settle_claim(
+    session: Session, actor: Actor, claim_id: int, *, expected_version: int | None = None, comment: str = ""
+) -> ClaimRef:
+    """The customer accepted the proposed indemnity: settled."""
+    return _change_status(
+        session,
+        actor,
+        claim_id,
+        S.SETTLED,
+        permission=Permission.CLAIM_SETTLE,
+        verb="settle",
+        summary="réglé",
+        reason=comment,
+        reason_required=False,
+        expected_version=expected_version,
+    )
+
+
+def refuse_claim(
+    session: Session, actor: Actor, claim_id: int, *, reason: str, expected_version: int | None = None
+) -> ClaimRef:
+    return _change_status(
+        session,
+        actor,
+        claim_id,
+        S.REFUSED,
+        permission=Permission.CLAIM_SETTLE,
+        verb="refuse",
+        summary="refusé",
+        reason=reason,
+        reason_required=True,
+        expected_version=expected_version,
+    )
+
+
+def close_claim(
+    session: Session, actor: Actor, claim_id: int, *, reason: str, expected_version: int | None = None
+) -> ClaimRef:
+    """Closed without follow-up (the customer withdrew, no damage…)."""
+    return _change_status(
+        session,
+        actor,
+        claim_id,
+        S.CLOSED,
+        permission=Permission.CLAIM_TRIAGE,
+        verb="close",
+        summary="classé sans suite",
+        reason=reason,
+        reason_required=True,
+        expected_version=expected_version,
+    )
+
+
+def reopen_claim(
+    session: Session, actor: Actor, claim_id: int, *, reason: str, expected_version: int | None = None
+) -> ClaimRef:
+    """A settled, refused or closed claim back to "trié" (new fact, customer's appeal)."""
+    return _change_status(
+        session,
+        actor,
+        claim_id,
+        S.TRIAGED,
+        permission=Permission.CLAIM_TRIAGE,
+        verb="reopen",
+        summary="rouvert",
+        reason=reason,
+        reason_required=True,
+        expected_version=expected_version,
+    )
+
+
+# ---- detail ----------------------------------------------------------------------------------------------------
+
+
+def claim_detail(session: Session, actor: Actor, claim_id: int) -> ClaimDetail:
+    claim = load_claim(session, claim_id)
+    require(
+        session,
+        actor,
+        Permission.CLAIM_TRIAGE,
+        target_type="claim",
+        target_id=claim.id,
+        customer_id=claim.customer_id,
+    )
+    customer = session.get(Customer, claim.customer_id)
+    contract = session.get(Contract, claim.contract_id)
+    assert customer is not None and contract is not None
+    handler = session.get(Agent, claim.handler_id) if claim.handler_id else None
+    names = dict(session.execute(select(Agent.id, Agent.full_name)).all())
+    transitions = tuple(
+        TransitionView(t.from_status, t.to_status, t.at, names.get(t.by_id) if t.by_id else None, t.comment)
+        for t in session.execute(
+            select(ClaimTransition).where(ClaimTransition.claim_id == claim.id).order_by(ClaimTransition.id)
+        ).scalars()
+    )
+    photos = session.execute(
+        select(func.count()).where(Document.claim_id == claim.id, Document.kind == DocumentKind.CLAIM_PHOTO)
+    ).scalar_one()
+    return ClaimDetail(
+        id=claim.id,
+        number=claim.number,
+        version=claim.version,
+        status=claim.status,
+        claim_type=claim.claim_type,
+        channel=claim.channel,
+        customer_id=customer.id,
+        customer_name=customer.display_name,
+        contract_id=contract.id,
+        contract_number=contract.number,
+        vehicle=f"{contract.vehicle_make} {contract.vehicle_model} ({contract.vehicle_registration})",
+        occurred_on=claim.occurred_on,
+        known_on=claim.known_on,
+        declared_at=claim.declared_at,
+        place=claim.place,
+        departement=claim.departement,
+        circumstances=claim.circumstances,
+        third_party=claim.third_party,
+        police_report=claim.police_report,
+        keys_available=claim.keys_available,
+        safety_parts_declared=claim.safety_parts_declared,
+        vehicle_drivable=claim.vehicle_drivable,
+        estimated_amount=claim.estimated_amount,
+        priority=claim.priority,
+        appraisal_mode=claim.appraisal_mode,
+        late_declaration=claim.late_declaration,
+        fraud_referral=claim.fraud_referral,
+        flags=tuple(claim.flags or ()),
+        triage=claim.triage,
+        override_reason=claim.override_reason,
+        handler_id=claim.handler_id,
+        handler_name=handler.full_name if handler else None,
+        assessed_damage=claim.assessed_damage,
+        deductible_applied=claim.deductible_applied,
+        indemnity_amount=claim.indemnity_amount,
+        indemnity_details=claim.indemnity_details,
+        photo_count=photos,
+        transitions=transitions,
+        allowed=TRANSITIONS[claim.status],
+    )

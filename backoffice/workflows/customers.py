@@ -1,0 +1,902 @@
+"""The customer file: everything an agent needs about one customer on one screen, its editing and merging.
+
+The read model is built from a handful of index-backed queries (one per section, each capped to its first page)
+and returned as frozen dataclasses. Editing checks the version the agent loaded, so two agents never overwrite
+each other; a merge moves every dependent row to the survivor in one audited transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, or_, select, update
+from sqlalchemy.orm import Session
+
+from backoffice.checks.bank import mask_iban
+from backoffice.checks.phone import format_phone_fr, normalize_phone
+from backoffice.checks.text import fold
+from backoffice.clock import PARIS
+from backoffice.data.departements import COMMUNES, departement_of_postcode, get_departement
+from backoffice.errors import ConcurrentEdit, InvalidInput, NotFound, Refused
+from backoffice.models import (
+    Agent,
+    ApprovalRequest,
+    AuditRecord,
+    BankDetailsChange,
+    Civility,
+    Claim,
+    ClaimTransition,
+    Contract,
+    Coverage,
+    Customer,
+    Document,
+    Letter,
+    LockEvent,
+    OutboxMessage,
+    PortalAccount,
+    VerificationCase,
+)
+from backoffice.models.accounts import ACCOUNT_STATUS_LABELS, LOCK_REASON_LABELS, AccountStatus
+from backoffice.models.claims import CLAIM_STATUS_LABELS, CLAIM_TYPE_LABELS
+from backoffice.models.contracts import COVERAGE_LABELS, ContractStatus, Product
+from backoffice.models.documents import DOCUMENT_KIND_LABELS, VERIFICATION_STATUS_LABELS, VerificationPurpose
+from backoffice.workflows import audit
+from backoffice.workflows.context import Actor, now
+from backoffice.workflows.permissions import Permission, require
+
+PAGE_SIZE = 20
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_POSTCODE_FR = re.compile(r"\d{5}")
+
+PRODUCT_LABELS = {Product.CAR: "Automobile", Product.TWO_WHEELER: "Deux-roues"}
+CONTRACT_STATUS_LABELS = {
+    ContractStatus.ACTIVE: "En cours",
+    ContractStatus.SUSPENDED: "Suspendu",
+    ContractStatus.TERMINATED: "Résilié",
+}
+VERIFICATION_PURPOSE_LABELS = {
+    VerificationPurpose.UNLOCK: "Déblocage de l'espace assuré",
+    VerificationPurpose.BANK_DETAILS_CHANGE: "Changement de RIB",
+    VerificationPurpose.KYC: "Connaissance client",
+}
+COVERED_LABELS = {"identity": "identité", "address": "domicile", "bank_details": "coordonnées bancaires"}
+FIELD_LABELS = {
+    "civility": "civilité",
+    "last_name": "nom",
+    "birth_name": "nom de naissance",
+    "first_names": "prénoms",
+    "birth_place": "lieu de naissance",
+    "email": "e-mail",
+    "phone_mobile": "téléphone mobile",
+    "phone_home": "téléphone fixe",
+    "address_line": "adresse",
+    "address_complement": "complément d'adresse",
+    "postcode": "code postal",
+    "city": "ville",
+}
+
+
+# --- read model ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    id: int
+    client_number: str
+    civility: str
+    last_name: str
+    birth_name: str | None
+    first_names: str
+    birth_date: date
+    birth_place: str | None
+    email: str | None
+    phone_mobile: str | None
+    phone_home: str | None
+    address_line: str
+    address_complement: str | None
+    postcode: str
+    city: str
+    country: str
+    iban_masked: str | None
+    bic: str | None
+    bank_holder: str | None
+    iban_changed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    last_activity_at: datetime
+    version: int
+    merged_into: str | None  # client number of the file this one was merged into
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.civility} {self.first_names} {self.last_name.upper()}"
+
+    def editable(self) -> dict[str, str]:
+        """The editable fields as the form shows them (phones in French format)."""
+        return {
+            "civility": self.civility,
+            "last_name": self.last_name,
+            "birth_name": self.birth_name or "",
+            "first_names": self.first_names,
+            "birth_place": self.birth_place or "",
+            "email": self.email or "",
+            "phone_mobile": format_phone_fr(self.phone_mobile) if self.phone_mobile else "",
+            "phone_home": format_phone_fr(self.phone_home) if self.phone_home else "",
+            "address_line": self.address_line,
+            "address_complement": self.address_complement or "",
+            "postcode": self.postcode,
+            "city": self.city,
+        }
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    label: str
+    deductible: Decimal
+    ceiling: Decimal | None
+
+
+@dataclass(frozen=True)
+class ContractView:
+    id: int
+    number: str
+    product: str
+    status: str
+    active: bool
+    start_date: date
+    end_date: date | None
+    renewal_date: date
+    automatic_renewal: bool
+    annual_premium: Decimal
+    bonus_malus: Decimal
+    vehicle: str
+    registration: str
+    coverages: tuple[CoverageView, ...]
+
+
+@dataclass(frozen=True)
+class LockView:
+    id: int
+    occurred_at: datetime
+    reason: str
+    origin_ip: str | None
+    unlocked_at: datetime | None
+    unlocked_by: str | None
+    reviewed: bool
+
+
+@dataclass(frozen=True)
+class AccountView:
+    id: int
+    status: str
+    locked: bool
+    lock_reason: str | None
+    locked_at: datetime | None
+    failed_attempts: int
+    last_login_at: datetime | None
+    locks: tuple[LockView, ...]
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    kind: str
+    filename: str
+    mime_type: str
+    size: int
+    uploaded_at: datetime
+    uploaded_by: str
+
+
+@dataclass(frozen=True)
+class VerificationView:
+    id: int
+    purpose: str
+    status: str
+    covered: tuple[str, ...]
+    opened_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+    decision_reason: str | None
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    id: int
+    number: str
+    claim_type: str
+    status: str
+    occurred_on: date
+    declared_at: datetime
+    estimated_amount: Decimal | None
+    indemnity_amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class LetterView:
+    id: int
+    reference: str
+    template_code: str
+    created_at: datetime
+    sent_at: datetime | None
+    sent_method: str | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    source: str  # "audit", "lock", "claim", "letter"
+    text: str
+    by: str | None
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    customer_id: int
+    client_number: str
+    display_name: str
+    birth_date: date
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """The first page of one section; ``more`` tells the view to offer the next page."""
+
+    items: tuple[Any, ...]
+    more: bool
+
+
+@dataclass(frozen=True)
+class CustomerFile:
+    identity: Identity
+    contracts: Section
+    account: AccountView | None
+    documents: Section
+    verifications: Section
+    claims: Section
+    letters: Section
+    timeline: Section
+    duplicates: tuple[Duplicate, ...] = field(default=())
+
+
+def _customer(session: Session, customer_id: int, *, for_update: bool = False) -> Customer:
+    stmt = select(Customer).where(Customer.id == customer_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    customer = session.execute(stmt).scalar_one_or_none()
+    if customer is None:
+        raise NotFound("Ce dossier client n'existe pas (ou plus).")
+    return customer
+
+
+def _identity(c: Customer, merged_into: str | None) -> Identity:
+    return Identity(
+        c.id,
+        c.client_number,
+        c.civility.value,
+        c.last_name,
+        c.birth_name,
+        c.first_names,
+        c.birth_date,
+        c.birth_place,
+        c.email,
+        c.phone_mobile,
+        c.phone_home,
+        c.address_line,
+        c.address_complement,
+        c.postcode,
+        c.city,
+        c.country,
+        mask_iban(c.iban) if c.iban else None,
+        c.bic,
+        c.bank_holder,
+        c.iban_changed_at,
+        c.created_at,
+        c.updated_at,
+        c.last_activity_at,
+        c.version,
+        merged_into,
+    )
+
+
+def _agent_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Agent.id, Agent.full_name).where(Agent.id.in_(wanted)))
+    return {r.id: r.full_name for r in rows}
+
+
+def _merged_ids(session: Session, customer_id: int) -> list[int]:
+    """The file and the files merged into it: their history is the survivor's history."""
+    absorbed = session.execute(select(Customer.id).where(Customer.merged_into_id == customer_id)).scalars()
+    return [customer_id, *absorbed]
+
+
+def _page(rows: list[Any], limit: int) -> tuple[list[Any], bool]:
+    return rows[:limit], len(rows) > limit
+
+
+def _owned_rows(
+    session: Session, model: Any, customer_id: int, order: tuple[Any, ...], offset: int, limit: int
+) -> tuple[list[Any], bool]:
+    """One page of a customer's rows of ``model`` (one more is read to know whether a next page exists)."""
+    stmt = (
+        select(model).where(model.customer_id == customer_id).order_by(*order).offset(offset).limit(limit + 1)
+    )
+    return _page(list(session.execute(stmt).scalars()), limit)
+
+
+def contracts_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
+    contracts, more = _owned_rows(
+        session,
+        Contract,
+        customer_id,
+        (
+            Contract.status,
+            Contract.start_date.desc(),
+            Contract.id,
+        ),
+        offset,
+        limit,
+    )
+    coverages: dict[int, list[CoverageView]] = {}
+    if contracts:
+        for cov in session.execute(
+            select(Coverage)
+            .where(Coverage.contract_id.in_([c.id for c in contracts]))
+            .order_by(Coverage.contract_id, Coverage.id)
+        ).scalars():
+            coverages.setdefault(cov.contract_id, []).append(
+                CoverageView(COVERAGE_LABELS[cov.code], cov.deductible, cov.ceiling)
+            )
+    items = tuple(
+        ContractView(
+            c.id,
+            c.number,
+            PRODUCT_LABELS[c.product],
+            CONTRACT_STATUS_LABELS[c.status],
+            c.status is ContractStatus.ACTIVE,
+            c.start_date,
+            c.end_date,
+            c.renewal_date,
+            c.automatic_renewal,
+            c.annual_premium,
+            c.bonus_malus,
+            f"{c.vehicle_make} {c.vehicle_model}",
+            c.vehicle_registration,
+            tuple(coverages.get(c.id, ())),
+        )
+        for c in contracts
+    )
+    return Section(items, more)
+
+
+def _account(session: Session, customer_id: int, ids: list[int]) -> AccountView | None:
+    account = session.execute(
+        select(PortalAccount).where(PortalAccount.customer_id == customer_id)
+    ).scalar_one_or_none()
+    if account is None:
+        return None
+    locks = list(
+        session.execute(
+            select(LockEvent)
+            .where(LockEvent.customer_id.in_(ids))
+            .order_by(LockEvent.occurred_at.desc(), LockEvent.id.desc())
+            .limit(PAGE_SIZE)
+        ).scalars()
+    )
+    names = _agent_names(session, {lock.unlocked_by_id for lock in locks})
+    return AccountView(
+        account.id,
+        ACCOUNT_STATUS_LABELS[account.status],
+        account.status is AccountStatus.LOCKED,
+        LOCK_REASON_LABELS[account.lock_reason] if account.lock_reason else None,
+        account.locked_at,
+        account.failed_attempts,
+        account.last_login_at,
+        tuple(
+            LockView(
+                lock.id,
+                lock.occurred_at,
+                LOCK_REASON_LABELS[lock.reason],
+                lock.origin_ip,
+                lock.unlocked_at,
+                names.get(lock.unlocked_by_id) if lock.unlocked_by_id else None,
+                lock.reviewed_at is not None,
+            )
+            for lock in locks
+        ),
+    )
+
+
+def documents_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
+    rows, more = _owned_rows(
+        session,
+        Document,
+        customer_id,
+        (
+            Document.uploaded_at.desc(),
+            Document.id.desc(),
+        ),
+        offset,
+        limit,
+    )
+    names = _agent_names(session, {d.uploaded_by_id for d in rows})
+    return Section(
+        tuple(
+            DocumentView(
+                d.id,
+                DOCUMENT_KIND_LABELS[d.kind],
+                d.original_filename,
+                d.mime_type,
+                d.size,
+                d.uploaded_at,
+                names.get(d.uploaded_by_id, ""),
+            )
+            for d in rows
+        ),
+        more,
+    )
+
+
+def verifications_section(
+    session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE
+) -> Section:
+    rows, more = _owned_rows(
+        session,
+        VerificationCase,
+        customer_id,
+        (
+            VerificationCase.opened_at.desc(),
+            VerificationCase.id.desc(),
+        ),
+        offset,
+        limit,
+    )
+    names = _agent_names(session, {v.decided_by_id for v in rows})
+    return Section(
+        tuple(
+            VerificationView(
+                v.id,
+                VERIFICATION_PURPOSE_LABELS[v.purpose],
+                VERIFICATION_STATUS_LABELS[v.status],
+                tuple(COVERED_LABELS.get(c, c) for c in v.covered or ()),
+                v.opened_at,
+                v.decided_at,
+                names.get(v.decided_by_id) if v.decided_by_id else None,
+                v.decision_reason,
+            )
+            for v in rows
+        ),
+        more,
+    )
+
+
+def claims_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
+    rows, more = _owned_rows(
+        session,
+        Claim,
+        customer_id,
+        (
+            Claim.declared_at.desc(),
+            Claim.id.desc(),
+        ),
+        offset,
+        limit,
+    )
+    return Section(
+        tuple(
+            ClaimView(
+                c.id,
+                c.number,
+                CLAIM_TYPE_LABELS[c.claim_type],
+                CLAIM_STATUS_LABELS[c.status],
+                c.occurred_on,
+                c.declared_at,
+                c.estimated_amount,
+                c.indemnity_amount,
+            )
+            for c in rows
+        ),
+        more,
+    )
+
+
+def letters_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
+    rows, more = _owned_rows(
+        session,
+        Letter,
+        customer_id,
+        (
+            Letter.created_at.desc(),
+            Letter.id.desc(),
+        ),
+        offset,
+        limit,
+    )
+    return Section(
+        tuple(
+            LetterView(
+                x.id,
+                x.reference,
+                x.template_code,
+                x.created_at,
+                x.sent_at,
+                "courrier" if x.sent_method and x.sent_method.value == "post" else x.sent_method and "e-mail",
+            )
+            for x in rows
+        ),
+        more,
+    )
+
+
+def timeline_section(
+    session: Session, ids: list[int], before: datetime | None = None, limit: int = PAGE_SIZE
+) -> Section:
+    """One history, newest first: the audit trail, portal locks and unlocks, claim transitions and letters."""
+    entries: list[TimelineEntry] = []
+    audit_q = select(AuditRecord).where(AuditRecord.customer_id.in_(ids))
+    lock_q = select(LockEvent).where(LockEvent.customer_id.in_(ids))
+    transition_q = (
+        select(ClaimTransition, Claim.number)
+        .join(Claim, Claim.id == ClaimTransition.claim_id)
+        .where(Claim.customer_id.in_(ids))
+    )
+    letter_q = select(Letter).where(Letter.customer_id.in_(ids))
+    if before is not None:
+        audit_q = audit_q.where(AuditRecord.at < before)
+        lock_q = lock_q.where(LockEvent.occurred_at < before)
+        transition_q = transition_q.where(ClaimTransition.at < before)
+        letter_q = letter_q.where(Letter.created_at < before)
+    for rec in session.execute(audit_q.order_by(AuditRecord.at.desc()).limit(limit + 1)).scalars():
+        entries.append(TimelineEntry(rec.at, "audit", rec.summary, rec.actor_username))
+    locks = list(session.execute(lock_q.order_by(LockEvent.occurred_at.desc()).limit(limit + 1)).scalars())
+    for lock in locks:
+        entries.append(
+            TimelineEntry(
+                lock.occurred_at, "lock", f"Espace assuré bloqué : {LOCK_REASON_LABELS[lock.reason]}", None
+            )
+        )
+        if lock.unlocked_at is not None and (before is None or lock.unlocked_at < before):
+            entries.append(TimelineEntry(lock.unlocked_at, "lock", "Espace assuré débloqué", None))
+    for transition, number in session.execute(
+        transition_q.order_by(ClaimTransition.at.desc()).limit(limit + 1)
+    ).all():
+        text = f"Sinistre {number} : {CLAIM_STATUS_LABELS[transition.to_status]}"
+        entries.append(TimelineEntry(transition.at, "claim", text, None))
+    for letter in session.execute(letter_q.order_by(Letter.created_at.desc()).limit(limit + 1)).scalars():
+        entries.append(
+            TimelineEntry(letter.created_at, "letter", f"Courrier {letter.reference} généré", None)
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    page, more = _page(entries, limit)
+    return Section(tuple(page), more)
+
+
+def possible_duplicates(session: Session, customer: Customer) -> tuple[Duplicate, ...]:
+    """Other live files with the same name and birth date, or the same e-mail or phone."""
+    found: dict[int, tuple[Customer, list[str]]] = {}
+
+    def collect(stmt: Any, reason: str) -> None:
+        for other in session.execute(stmt.limit(20)).scalars():
+            if other.id != customer.id and other.merged_into_id is None:
+                found.setdefault(other.id, (other, []))[1].append(reason)
+
+    collect(
+        select(Customer).where(
+            Customer.last_name_key == customer.last_name_key,
+            Customer.first_names_key == customer.first_names_key,
+            Customer.birth_date == customer.birth_date,
+        ),
+        "même nom et même date de naissance",
+    )
+    if customer.email_key:
+        collect(select(Customer).where(Customer.email_key == customer.email_key), "même e-mail")
+    phones = [p for p in (customer.phone_mobile, customer.phone_home) if p]
+    for phone in phones:
+        collect(
+            select(Customer).where(or_(Customer.phone_mobile == phone, Customer.phone_home == phone)),
+            "même téléphone",
+        )
+    return tuple(
+        Duplicate(o.id, o.client_number, o.display_name, o.birth_date, tuple(dict.fromkeys(reasons)))
+        for o, reasons in found.values()
+    )
+
+
+def open_file(session: Session, actor: Actor, customer_id: int) -> CustomerFile:
+    """The whole file, each section's first page."""
+    require(session, actor, Permission.CUSTOMER_VIEW, target_type="customer", target_id=customer_id)
+    customer = _customer(session, customer_id)
+    merged_into = None
+    if customer.merged_into_id is not None:
+        merged_into = session.execute(
+            select(Customer.client_number).where(Customer.id == customer.merged_into_id)
+        ).scalar_one()
+    ids = _merged_ids(session, customer_id)
+    return CustomerFile(
+        identity=_identity(customer, merged_into),
+        contracts=contracts_section(session, customer_id),
+        account=_account(session, customer_id, ids),
+        documents=documents_section(session, customer_id),
+        verifications=verifications_section(session, customer_id),
+        claims=claims_section(session, customer_id),
+        letters=letters_section(session, customer_id),
+        timeline=timeline_section(session, ids),
+        duplicates=possible_duplicates(session, customer),
+    )
+
+
+_SECTIONS = {
+    "contracts": contracts_section,
+    "documents": documents_section,
+    "verifications": verifications_section,
+    "claims": claims_section,
+    "letters": letters_section,
+}
+
+
+def section_page(
+    session: Session, actor: Actor, customer_id: int, section: str, offset: int, limit: int = PAGE_SIZE
+) -> Section:
+    """The next page of one list of the file ("contracts", "documents", "verifications", "claims", "letters")."""
+    require(session, actor, Permission.CUSTOMER_VIEW, target_type="customer", target_id=customer_id)
+    if section not in _SECTIONS:
+        raise InvalidInput(f"Rubrique inconnue : {section}.")
+    return _SECTIONS[section](session, customer_id, offset, limit)
+
+
+def timeline_page(
+    session: Session, actor: Actor, customer_id: int, before: datetime, limit: int = PAGE_SIZE
+) -> Section:
+    require(session, actor, Permission.CUSTOMER_VIEW, target_type="customer", target_id=customer_id)
+    return timeline_section(session, _merged_ids(session, customer_id), before, limit)
+
+
+# --- editing ------------------------------------------------------------------------------------------------
+
+
+def _communes_by_name() -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for commune in COMMUNES:
+        index.setdefault(fold(commune.name), set()).add(commune.departement)
+    return index
+
+
+_COMMUNE_DEPARTEMENTS = _communes_by_name()
+
+
+def check_postcode_city(postcode: str, city: str, country: str = "FR") -> None:
+    """A French postcode must exist and agree with a known commune's département ("93130 Paris" is refused)."""
+    if country != "FR":
+        return
+    if not _POSTCODE_FR.fullmatch(postcode):
+        raise InvalidInput("Le code postal doit compter 5 chiffres.", "postcode")
+    departement = departement_of_postcode(postcode)
+    if departement is None:
+        raise InvalidInput(f"Le code postal {postcode} n'existe pas.", "postcode")
+    known = _COMMUNE_DEPARTEMENTS.get(fold(city))
+    if known and departement not in known:
+        name = get_departement(departement).name
+        raise InvalidInput(
+            f"Le code postal {postcode} ({name}) ne correspond pas à la commune {city}.", "postcode"
+        )
+
+
+def _clean(values: dict[str, str]) -> dict[str, Any]:
+    """Validate and normalise the form's values; a French message names the first wrong field."""
+    unknown = set(values) - set(FIELD_LABELS)
+    if unknown:
+        raise InvalidInput(f"Champ non modifiable : {', '.join(sorted(unknown))}.")
+    out: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    for required in ("last_name", "first_names", "address_line", "postcode", "city"):
+        if required in out and not out[required]:
+            raise InvalidInput(f"Le champ « {FIELD_LABELS[required]} » est obligatoire.", required)
+    for name_field in ("last_name", "first_names", "birth_name"):
+        if out.get(name_field) and any(ch.isdigit() for ch in out[name_field]):
+            raise InvalidInput(
+                f"Le champ « {FIELD_LABELS[name_field]} » ne peut contenir de chiffres.", name_field
+            )
+    if "civility" in out and out["civility"] not in ("M.", "Mme"):
+        raise InvalidInput("Civilité attendue : « M. » ou « Mme ».", "civility")
+    if "email" in out:
+        if out["email"] and not _EMAIL.fullmatch(out["email"]):
+            raise InvalidInput(f"Adresse e-mail invalide : « {out['email']} ».", "email")
+        out["email"] = out["email"] or None
+    for phone_field in ("phone_mobile", "phone_home"):
+        if phone_field in out:
+            if out[phone_field]:
+                e164 = normalize_phone(out[phone_field])
+                if e164 is None:
+                    raise InvalidInput(f"Numéro de téléphone invalide : « {out[phone_field]} ».", phone_field)
+                out[phone_field] = e164
+            else:
+                out[phone_field] = None
+    for optional in ("birth_name", "birth_place", "address_complement"):
+        if optional in out:
+            out[optional] = out[optional] or None
+    for text_field in ("last_name", "first_names", "birth_name", "birth_place", "address_line", "city"):
+        if out.get(text_field) and len(out[text_field]) > 120:
+            raise InvalidInput(f"Le champ « {FIELD_LABELS[text_field]} » est trop long.", text_field)
+    return out
+
+
+def sync_search_keys(customer: Customer) -> None:
+    """The folded keys the lookup reads; the name vocabulary follows through the database triggers."""
+    customer.last_name_key = fold(customer.last_name)
+    customer.first_names_key = fold(customer.first_names)
+    customer.email_key = customer.email.strip().lower() if customer.email else None
+    customer.iban_last4 = customer.iban[-4:].upper() if customer.iban else None
+
+
+def _concurrent_edit(session: Session, customer_id: int) -> ConcurrentEdit:
+    change = audit.last_change(session, "customer", customer_id)
+    if change is None:
+        return ConcurrentEdit(
+            "Ce dossier a été modifié entre-temps. Rechargez-le : vos saisies sont conservées."
+        )
+    full_name = session.execute(
+        select(Agent.full_name).where(Agent.username == change.actor_username)
+    ).scalar_one_or_none()
+    who = full_name or change.actor_username
+    moment = change.at.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+    return ConcurrentEdit(
+        f"{who} a modifié ce dossier le {moment}, après que vous l'avez ouvert. Rien n'a été écrasé : "
+        "comparez ses valeurs aux vôtres, puis rechargez (vos saisies sont conservées).",
+        changed_by=who,
+        changed_at=change.at,
+    )
+
+
+def update_identity(
+    session: Session, actor: Actor, customer_id: int, expected_version: int, values: dict[str, str]
+) -> Identity:
+    """Save the identity/contact form; refused with who and when if someone saved since it was loaded."""
+    require(session, actor, Permission.CUSTOMER_EDIT, target_type="customer", target_id=customer_id)
+    customer = _customer(session, customer_id, for_update=True)
+    if customer.merged_into_id is not None:
+        raise InvalidInput("Ce dossier a été fusionné dans un autre : modifiez le dossier conservé.")
+    if customer.version != expected_version:
+        raise _concurrent_edit(session, customer_id)
+    clean = _clean(values)
+    check_postcode_city(
+        clean.get("postcode", customer.postcode), clean.get("city", customer.city), customer.country
+    )
+    changed = []
+    for name, value in clean.items():
+        current = getattr(customer, name)
+        current = current.value if name == "civility" else current
+        if value != current:
+            changed.append(name)
+    if not changed:
+        return _identity(customer, None)
+    for name in changed:
+        setattr(customer, name, Civility(clean[name]) if name == "civility" else clean[name])
+    sync_search_keys(customer)
+    moment = now(session)
+    customer.updated_at = moment
+    customer.last_activity_at = moment
+    session.flush()
+    labels = ", ".join(FIELD_LABELS[n] for n in changed)
+    audit.record(
+        session,
+        actor,
+        "customer.update",
+        f"Dossier {customer.client_number} modifié : {labels}",
+        target_type="customer",
+        target_id=customer_id,
+        customer_id=customer_id,
+        details={"fields": changed},
+    )
+    return _identity(customer, None)
+
+
+# --- merging ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    survivor_id: int
+    survivor_client_number: str
+    absorbed_client_number: str
+    moved: dict[str, int]
+
+
+# Tables whose rows follow a customer into the survivor, and whether they carry a version column.
+_MOVABLE: tuple[tuple[Table, bool], ...] = tuple(
+    (cast(Table, model.__table__), "version" in model.__table__.c)
+    for model in (
+        Contract,
+        Document,
+        Claim,
+        Letter,
+        VerificationCase,
+        LockEvent,
+        BankDetailsChange,
+        ApprovalRequest,
+        OutboxMessage,
+    )
+)
+
+
+def merge_customers(session: Session, actor: Actor, survivor_id: int, absorbed_id: int) -> MergeResult:
+    """Move everything of ``absorbed`` to ``survivor`` (supervisor only; refused if birth dates differ)."""
+    require(session, actor, Permission.CUSTOMER_MERGE, target_type="customer", target_id=survivor_id)
+
+    def refuse(message: str) -> Refused:
+        return Refused(
+            message,
+            action="customer.merge",
+            target_type="customer",
+            target_id=survivor_id,
+            customer_id=survivor_id,
+        )
+
+    if survivor_id == absorbed_id:
+        raise InvalidInput("Choisissez deux dossiers différents.")
+    survivor = _customer(session, survivor_id, for_update=True)
+    absorbed = _customer(session, absorbed_id, for_update=True)
+    if survivor.merged_into_id is not None or absorbed.merged_into_id is not None:
+        raise refuse("Un de ces dossiers a déjà été fusionné.")
+    if survivor.birth_date != absorbed.birth_date:
+        raise refuse(
+            f"Fusion refusée : les dates de naissance diffèrent ({survivor.birth_date:%d/%m/%Y} et "
+            f"{absorbed.birth_date:%d/%m/%Y}). Ce ne sont pas la même personne."
+        )
+    moved: dict[str, int] = {}
+    for table, versioned in _MOVABLE:
+        values: dict[str, Any] = {"customer_id": survivor_id}
+        if versioned:
+            values["version"] = table.c.version + 1
+        result = session.execute(
+            update(table).where(table.c.customer_id == absorbed_id).values(**values),
+            execution_options={"synchronize_session": False},
+        )
+        moved[table.name] = result.rowcount  # type: ignore[attr-defined]
+    account_table = cast(Table, PortalAccount.__table__)
+    survivor_has_account = session.execute(
+        select(account_table.c.id).where(account_table.c.customer_id == survivor_id)
+    ).first()
+    if survivor_has_account is None:
+        result = session.execute(
+            update(account_table)
+            .where(account_table.c.customer_id == absorbed_id)
+            .values(customer_id=survivor_id, version=account_table.c.version + 1),
+            execution_options={"synchronize_session": False},
+        )
+        moved["portal_account"] = result.rowcount  # type: ignore[attr-defined]
+    moment = now(session)
+    absorbed.merged_into_id = survivor_id
+    absorbed.updated_at = moment
+    survivor.updated_at = moment
+    survivor.last_activity_at = moment
+    session.flush()
+    summary = f"Dossier {absorbed.client_number} fusionné dans {survivor.client_number}"
+    details = {"absorbed": absorbed.client_number, "moved": {k: v for k, v in moved.items() if v}}
+    audit.record(
+        session,
+        actor,
+        "customer.merge",
+        summary,
+        target_type="customer",
+        target_id=absorbed_id,
+        customer_id=absorbed_id,
+        details=details,
+    )
+    audit.record(
+        session,
+        actor,
+        "customer.merge",
+        summary,
+        target_type="customer",
+        target_id=survivor_id,
+        customer_id=survivor_id,
+        details=details,
+    )
+    return MergeResult(survivor_id, survivor.client_number, absorbed.client_number, moved)

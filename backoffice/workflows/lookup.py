@@ -1,0 +1,502 @@
+"""The one search box: whatever the caller gives (client or contract number, e-mail, phone, postcode, end of an
+IBAN, a name with or without a typo), the agent lands on the right file before the caller finishes the sentence.
+
+Every query is a Core ``select()`` on an index: exact identifiers are point lookups; names are a range on the
+folded ``last_name_key`` read in index order (name, first names, then newest activity first for namesakes), so
+the first 50 cost the same for "d" as for "dupont". One-typo names are found among the *distinct* names
+(``customer_name_term``: pg_trgm on PostgreSQL, deletion neighbourhood on SQLite), never by scanning customers.
+Wildcards, quotes and emoji never reach SQL as patterns: names are matched by ranges on sanitised tokens.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, select
+from sqlalchemy.orm import Session
+
+from backoffice.checks.bank import normalize_iban
+from backoffice.checks.identifiers import IdentifierKind, classify_identifier
+from backoffice.checks.phone import looks_like_phone, normalize_phone
+from backoffice.checks.text import fold
+from backoffice.models import (
+    AccountStatus,
+    Contract,
+    ContractStatus,
+    Customer,
+    CustomerNameDeletion,
+    CustomerNameTerm,
+    PortalAccount,
+    Product,
+)
+from backoffice.workflows.context import Actor
+from backoffice.workflows.permissions import Permission, require
+
+MAX_QUERY_LENGTH = 120  # longer text is a paste, not something said on the phone
+MAX_NAME_TOKENS = 4
+MIN_TYPO_LENGTH = 4  # one edit away from a 3-letter name is half the phone book
+DEFAULT_LIMIT = 50
+TRGM_THRESHOLD = 0.1  # lowest trigram similarity of two names one edit apart ("abcd"/"bacd": 1 of 9)
+_PREFIX_END = "\uffff"  # sorts after every character a folded key holds (C/binary collation)
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_POSTCODE = re.compile(r"\d{5}")
+_IBAN_END = re.compile(r"(?:iban|rib)?\s*[*.•…]*\s*([0-9A-Za-z]{4})", re.IGNORECASE)
+_IBAN_FULL = re.compile(r"[A-Za-z]{2}\d{2}[0-9A-Za-z ]{10,40}")
+
+
+class QueryKind(enum.StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    IDENTIFIER = "identifier"
+    EMAIL = "email"
+    PHONE = "phone"
+    POSTCODE = "postcode"
+    IBAN = "iban"
+    NAME = "name"
+    UNRECOGNISED = "unrecognised"
+
+
+class MatchKind(enum.StrEnum):
+    CLIENT_NUMBER = "client_number"
+    CONTRACT_NUMBER = "contract_number"
+    EMAIL = "email"
+    PHONE = "phone"
+    POSTCODE = "postcode"
+    IBAN = "iban"
+    NAME_EXACT = "name_exact"
+    NAME_PREFIX = "name_prefix"
+    NAME_TYPO = "name_typo"
+
+
+# Rank of a match: exact identifiers first, then names from the closest to the loosest.
+_RANK = {kind: rank for rank, kind in enumerate(MatchKind)}
+EXACT_KINDS = frozenset(
+    {MatchKind.CLIENT_NUMBER, MatchKind.CONTRACT_NUMBER, MatchKind.EMAIL, MatchKind.PHONE}
+)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    contract_status: ContractStatus | None = None
+    product: Product | None = None
+    locked_account: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.contract_status is not None or self.product is not None or self.locked_account
+
+
+NO_FILTERS = SearchFilters()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    customer_id: int
+    client_number: str
+    display_name: str
+    birth_date: date
+    postcode: str
+    city: str
+    last_activity_at: datetime
+    match: MatchKind
+    reason: str  # French: why this file matched
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    text: str
+    kind: QueryKind
+    hits: tuple[SearchHit, ...]
+    message: str | None = None  # French, when the text could not be searched as typed
+    more: bool = False  # more files matched than shown: refine the search
+
+    @property
+    def open_directly(self) -> int | None:
+        """The file to open at once: one hit on an exact identifier (client, contract, e-mail, phone)."""
+        if len(self.hits) == 1 and self.hits[0].match in EXACT_KINDS:
+            return self.hits[0].customer_id
+        return None
+
+
+# --- classification (pure) --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameReading:
+    """One way to read the typed words: which part is the last name, which the first names."""
+
+    last: str
+    first: str
+
+
+@dataclass(frozen=True)
+class Classification:
+    kind: QueryKind
+    identifiers: tuple[tuple[IdentifierKind, str], ...] = ()
+    value: str = ""  # the normalised e-mail, phone (E.164), postcode or IBAN end
+    full_iban: str | None = None
+    names: tuple[NameReading, ...] = ()
+
+
+def name_tokens(text: str) -> list[str] | None:
+    """Folded words of a name, or None when a word holds anything but letters (digits, %, _, emoji…)."""
+    tokens = fold(text).split()
+    if not tokens or len(tokens) > MAX_NAME_TOKENS or not all(t.isalpha() for t in tokens):
+        return None
+    return tokens
+
+
+def name_readings(tokens: Sequence[str]) -> tuple[NameReading, ...]:
+    """ "dupont marie", "marie dupont", "jean pierre dupont", "de la fontaine": every split, last name first."""
+    n = len(tokens)
+    readings = [NameReading(" ".join(tokens[:k]), " ".join(tokens[k:])) for k in range(1, n + 1)]
+    readings += [NameReading(" ".join(tokens[k:]), " ".join(tokens[:k])) for k in range(1, n)]
+    return tuple(dict.fromkeys(readings))
+
+
+def classify(text: str) -> Classification:
+    stripped = text.strip() if isinstance(text, str) else ""
+    if not stripped:
+        return Classification(QueryKind.EMPTY)
+    if len(stripped) > MAX_QUERY_LENGTH:
+        return Classification(QueryKind.TOO_LONG)
+    identifiers = classify_identifier(stripped)
+    if identifiers:
+        return Classification(QueryKind.IDENTIFIER, tuple((c.kind, c.value) for c in identifiers))
+    if "@" in stripped:
+        if _EMAIL.fullmatch(stripped):
+            return Classification(QueryKind.EMAIL, value=stripped.lower())
+        return Classification(QueryKind.UNRECOGNISED)
+    if _POSTCODE.fullmatch(stripped):
+        return Classification(QueryKind.POSTCODE, value=stripped)
+    if looks_like_phone(stripped):
+        return Classification(QueryKind.PHONE, value=normalize_phone(stripped) or "")
+    if _IBAN_FULL.fullmatch(stripped) and any(c.isdigit() for c in stripped[4:]):
+        iban = normalize_iban(stripped)
+        return Classification(QueryKind.IBAN, value=iban[-4:], full_iban=iban)
+    iban_end = _IBAN_END.fullmatch(stripped)
+    if iban_end and (stripped[:1] in "*.•…" or stripped[:3].lower() in ("iba", "rib") or stripped.isdigit()):
+        return Classification(QueryKind.IBAN, value=iban_end.group(1).upper())
+    tokens = name_tokens(stripped)
+    if tokens is None:
+        return Classification(QueryKind.UNRECOGNISED)
+    return Classification(QueryKind.NAME, names=name_readings(tokens))
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Damerau distance ≤ 1: one letter wrong, missing, extra, or two neighbours swapped."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    return a[i:] == b[i + 1 :]
+
+
+def deletion_variants(term: str) -> set[str]:
+    return {term} | {term[:i] + term[i + 1 :] for i in range(len(term))}
+
+
+# --- queries ------------------------------------------------------------------------------------------------
+
+_c = Customer.__table__.c
+_COLUMNS = (
+    _c.id,
+    _c.client_number,
+    _c.civility,
+    _c.first_names,
+    _c.last_name,
+    _c.birth_date,
+    _c.postcode,
+    _c.city,
+    _c.last_activity_at,
+    _c.last_name_key,
+    _c.first_names_key,
+    _c.merged_into_id,
+)
+_LIVE = _c.merged_into_id.is_(None)
+_NAME_ORDER = (_c.last_name_key, _c.first_names_key, _c.last_activity_at.desc(), _c.id)
+_BY_ACTIVITY = (_c.last_activity_at.desc(), _c.id)
+
+
+def _base() -> Select[Any]:
+    return select(*_COLUMNS)
+
+
+# Statements built once: SQLAlchemy's compiled cache then costs a dictionary lookup per search.
+_BY_CLIENT = _base().where(_c.client_number == bindparam("v"))
+_BY_ID = _base().where(_c.id == bindparam("v"))
+_BY_CONTRACT = (
+    _base()
+    .select_from(Customer.__table__.join(Contract.__table__, Contract.__table__.c.customer_id == _c.id))
+    .where(Contract.__table__.c.number == bindparam("v"))
+)
+_TERMS_SQLITE = select(CustomerNameDeletion.__table__.c.term).where(
+    CustomerNameDeletion.__table__.c.variant.in_(bindparam("variants", expanding=True))
+)
+_TRGM_THRESHOLD = select(func.set_config("pg_trgm.similarity_threshold", str(TRGM_THRESHOLD), True))
+_TERMS_PG = select(CustomerNameTerm.__table__.c.term).where(
+    CustomerNameTerm.__table__.c.term.op("%")(bindparam("v"))
+)
+
+
+def _filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if filters.contract_status is not None or filters.product is not None:
+        k = Contract.__table__.c
+        conditions: list[ColumnElement[bool]] = [k.customer_id == _c.id]
+        if filters.contract_status is not None:
+            conditions.append(k.status == filters.contract_status)
+        if filters.product is not None:
+            conditions.append(k.product == filters.product)
+        clauses.append(exists().where(*conditions))
+    if filters.locked_account:
+        a = PortalAccount.__table__.c
+        clauses.append(exists().where(a.customer_id == _c.id, a.status == AccountStatus.LOCKED))
+    return clauses
+
+
+def _filtered(stmt: Select[Any], filters: SearchFilters) -> Select[Any]:
+    return stmt.where(*_filter_clauses(filters)) if filters.active else stmt
+
+
+def display_name(civility: Any, first_names: str, last_name: str) -> str:
+    return f"{civility.value} {first_names} {last_name.upper()}"
+
+
+def _hit(row: Any, match: MatchKind, reason: str) -> SearchHit:
+    return SearchHit(
+        row.id,
+        row.client_number,
+        display_name(row.civility, row.first_names, row.last_name),
+        row.birth_date,
+        row.postcode,
+        row.city,
+        row.last_activity_at,
+        match,
+        reason,
+    )
+
+
+class _Collector:
+    """Hits in rank order without duplicates (a customer found twice keeps its best reason)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.hits: dict[int, tuple[tuple[Any, ...], SearchHit]] = {}
+        self.more = False
+
+    def add(self, row: Any, match: MatchKind, reason: str, sort_key: tuple[Any, ...]) -> None:
+        key = (_RANK[match], *sort_key)
+        known = self.hits.get(row.id)
+        if known is None or key < known[0]:
+            self.hits[row.id] = (key, _hit(row, match, reason))
+
+    def result(self) -> tuple[tuple[SearchHit, ...], bool]:
+        ordered = sorted(self.hits.values(), key=lambda kv: kv[0])
+        return tuple(hit for _, hit in ordered[: self.limit]), self.more or len(ordered) > self.limit
+
+
+def _name_key(row: Any) -> tuple[Any, ...]:
+    return (row.last_name_key, row.first_names_key, -row.last_activity_at.timestamp(), row.id)
+
+
+def _activity_key(row: Any) -> tuple[Any, ...]:
+    return (-row.last_activity_at.timestamp(), row.id)
+
+
+def _first_names_clause(first: str) -> ColumnElement[bool] | None:
+    if not first:
+        return None
+    return and_(_c.first_names_key >= first, _c.first_names_key < first + _PREFIX_END)
+
+
+def _search_reading(
+    session: Session, reading: NameReading, filters: SearchFilters, out: _Collector, *, typo: bool
+) -> int:
+    first_clause = _first_names_clause(reading.first)
+    with_first = " et prénom" if reading.first else ""
+    if not typo:
+        stmt = _base().where(
+            _c.last_name_key >= reading.last, _c.last_name_key < reading.last + _PREFIX_END, _LIVE
+        )
+        if first_clause is not None:
+            stmt = stmt.where(first_clause)
+        rows = session.execute(_filtered(stmt, filters).order_by(*_NAME_ORDER).limit(out.limit + 1)).all()
+        if len(rows) > out.limit:
+            out.more = True
+        for row in rows:
+            if row.last_name_key == reading.last:
+                out.add(row, MatchKind.NAME_EXACT, f"Nom{with_first}", _name_key(row))
+            else:
+                out.add(row, MatchKind.NAME_PREFIX, f"Début du nom{with_first}", _name_key(row))
+        return len(rows)
+    terms = typo_terms(session, reading.last)
+    if not terms:
+        return 0
+    stmt = _base().where(_c.last_name_key.in_(terms), _LIVE)
+    if first_clause is not None:
+        stmt = stmt.where(first_clause)
+    rows = session.execute(_filtered(stmt, filters).order_by(*_NAME_ORDER).limit(out.limit + 1)).all()
+    for row in rows:
+        out.add(
+            row,
+            MatchKind.NAME_TYPO,
+            f"Nom à une lettre près (« {reading.last} »){with_first}",
+            _name_key(row),
+        )
+    return len(rows)
+
+
+def typo_terms(session: Session, last: str) -> list[str]:
+    """Distinct last names one edit away from ``last`` (not ``last`` itself, nor names it starts).
+
+    Only a one-word name is forgiven a typo: "d_pont" is the words "d pont", not "dupont" with a joker.
+    """
+    if len(last) < MIN_TYPO_LENGTH or len(last) > 80 or " " in last:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        # A swap of two letters in a short name keeps few trigrams ("dupnot"/"dupont": 0.27): the GIN index
+        # is asked for loose candidates, and within_one_edit keeps the true ones.
+        session.execute(_TRGM_THRESHOLD)
+        candidates: Iterable[str] = session.execute(_TERMS_PG, {"v": last}).scalars()
+    else:
+        candidates = session.execute(_TERMS_SQLITE, {"variants": sorted(deletion_variants(last))}).scalars()
+    return sorted(
+        {t for t in candidates if t != last and not t.startswith(last) and within_one_edit(t, last)}
+    )
+
+
+def _search_names(
+    session: Session, readings: Sequence[NameReading], filters: SearchFilters, out: _Collector
+) -> None:
+    found = sum(_search_reading(session, r, filters, out, typo=False) for r in readings)
+    if found < out.limit:
+        for reading in readings:
+            _search_reading(session, reading, filters, out, typo=True)
+
+
+def _add_rows(out: _Collector, rows: Iterable[Any], match: MatchKind, reason: str, *, by_name: bool) -> None:
+    for row in rows:
+        out.add(row, match, reason, _name_key(row) if by_name else _activity_key(row))
+
+
+def _exact(session: Session, stmt: Select[Any], params: dict[str, Any], filters: SearchFilters) -> list[Any]:
+    return list(session.execute(_filtered(stmt, filters), params).all())
+
+
+def _search_identifier(
+    session: Session,
+    identifiers: Sequence[tuple[IdentifierKind, str]],
+    filters: SearchFilters,
+    out: _Collector,
+) -> None:
+    for kind, value in identifiers:
+        if kind is IdentifierKind.CLIENT_NUMBER:
+            for row in _exact(session, _BY_CLIENT, {"v": value}, filters):
+                if row.merged_into_id is None:
+                    out.add(row, MatchKind.CLIENT_NUMBER, "Numéro client", _activity_key(row))
+                    continue
+                for survivor in _exact(session, _BY_ID, {"v": row.merged_into_id}, filters):
+                    out.add(
+                        survivor,
+                        MatchKind.CLIENT_NUMBER,
+                        f"Ancien numéro client {value} (dossier fusionné)",
+                        _activity_key(survivor),
+                    )
+        else:
+            for row in _exact(session, _BY_CONTRACT, {"v": value}, filters):
+                out.add(row, MatchKind.CONTRACT_NUMBER, f"Contrat {value}", _activity_key(row))
+
+
+_BY_EMAIL = _base().where(_c.email_key == bindparam("v"), _LIVE).order_by(*_BY_ACTIVITY)
+_BY_MOBILE = _base().where(_c.phone_mobile == bindparam("v"), _LIVE)
+_BY_HOME = _base().where(_c.phone_home == bindparam("v"), _LIVE)
+_BY_POSTCODE = (
+    _base().where(_c.postcode == bindparam("v"), _LIVE).order_by(*_NAME_ORDER).limit(bindparam("n"))
+)
+_BY_IBAN_END = (
+    _base().where(_c.iban_last4 == bindparam("v"), _LIVE).order_by(*_NAME_ORDER).limit(bindparam("n"))
+)
+
+
+def search(
+    session: Session,
+    actor: Actor,
+    text: str,
+    filters: SearchFilters = NO_FILTERS,
+    limit: int = DEFAULT_LIMIT,
+) -> SearchResult:
+    """Recognise what was typed and return the matching files, best first, each with why it matched."""
+    require(session, actor, Permission.CUSTOMER_VIEW)
+    what = classify(text)
+    out = _Collector(max(1, min(limit, 500)))
+    message: str | None = None
+    if what.kind is QueryKind.EMPTY:
+        message = (
+            "Saisissez un nom, un numéro client ou de contrat, un e-mail, un téléphone ou un code postal."
+        )
+    elif what.kind is QueryKind.TOO_LONG:
+        message = f"Recherche trop longue (plus de {MAX_QUERY_LENGTH} caractères) : rien n'a été cherché."
+    elif what.kind is QueryKind.UNRECOGNISED:
+        message = "Saisie non reconnue : ni un nom, ni un numéro, ni un e-mail, ni un téléphone."
+    elif what.kind is QueryKind.IDENTIFIER:
+        _search_identifier(session, what.identifiers, filters, out)
+    elif what.kind is QueryKind.EMAIL:
+        _add_rows(
+            out,
+            _exact(session, _BY_EMAIL, {"v": what.value}, filters),
+            MatchKind.EMAIL,
+            "E-mail",
+            by_name=False,
+        )
+    elif what.kind is QueryKind.PHONE:
+        params = {"v": what.value}
+        _add_rows(
+            out,
+            _exact(session, _BY_MOBILE, params, filters),
+            MatchKind.PHONE,
+            "Téléphone mobile",
+            by_name=False,
+        )
+        _add_rows(
+            out, _exact(session, _BY_HOME, params, filters), MatchKind.PHONE, "Téléphone fixe", by_name=False
+        )
+    elif what.kind is QueryKind.POSTCODE:
+        rows = _exact(session, _BY_POSTCODE, {"v": what.value, "n": out.limit + 1}, filters)
+        _add_rows(out, rows, MatchKind.POSTCODE, f"Code postal {what.value}", by_name=True)
+    elif what.kind is QueryKind.IBAN:
+        rows = _exact(session, _BY_IBAN_END, {"v": what.value, "n": out.limit + 1}, filters)
+        if what.full_iban is not None:
+            rows = [r for r in rows if _iban_of(session, r.id) == what.full_iban]
+            reason = "IBAN complet"
+        else:
+            reason = f"IBAN se terminant par {what.value}"
+        _add_rows(out, rows, MatchKind.IBAN, reason, by_name=True)
+    else:
+        _search_names(session, what.names, filters, out)
+    hits, more = out.result()
+    if not hits and message is None:
+        message = "Aucun dossier ne correspond."
+    return SearchResult(
+        text=text if isinstance(text, str) else "", kind=what.kind, hits=hits, message=message, more=more
+    )
+
+
+def _iban_of(session: Session, customer_id: int) -> str | None:
+    return session.execute(select(_c.iban).where(_c.id == customer_id)).scalar_one_or_none()
