@@ -26,7 +26,6 @@ EXECUTABLES = ("backoffice", "backoffice-admin")
 SOURCES = ("backoffice", "installer", "pyproject.toml")
 SMOKE_LINE = "smoke: fenêtre de connexion affichée"
 MAX_BUNDLE_MIB = 300
-HAS_DEMO = (ROOT / "backoffice" / "demo" / "__init__.py").exists()
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bundle")]
 
@@ -124,15 +123,14 @@ def pg_database() -> Iterator[str]:
 def test_bundle_migrates_a_fresh_database_and_shows_the_login_window(
     bundle: Path, db: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    if db == "sqlite":
-        url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        args = ["--smoke", "--database-url", url] + ([] if HAS_DEMO else ["--no-demo"])
-    else:
-        url = request.getfixturevalue("pg_database")
-        args = ["--smoke", "--database-url", url]
+    url = (
+        f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        if db == "sqlite"
+        else request.getfixturevalue("pg_database")
+    )
 
     started = time.monotonic()
-    result = run_bundled(bundle, "backoffice", args, tmp_path / "home")
+    result = run_bundled(bundle, "backoffice", ["--smoke", "--database-url", url], tmp_path / "home")
     print(f"\nbundle ({db}): démarrage jusqu'à la fenêtre de connexion en {time.monotonic() - started:.1f} s")
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -146,7 +144,7 @@ def test_bundle_migrates_a_fresh_database_and_shows_the_login_window(
             agents = conn.execute(text("SELECT count(*) FROM agent")).scalar()
     finally:
         engine.dispose()
-    if db == "sqlite" and HAS_DEMO:
+    if db == "sqlite":
         assert agents, "le premier démarrage sur SQLite doit créer les comptes de démonstration"
 
 
