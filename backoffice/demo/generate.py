@@ -10,6 +10,7 @@ depends on the seed and ``now``.
 from __future__ import annotations
 
 import bisect
+import functools
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -313,19 +314,12 @@ class Pools:
     termination_reasons: tuple[str, ...]
     foreign_ips: tuple[tuple[str, str], ...]
     slugs: dict[str, str] = field(default_factory=dict)
-    uppers: dict[str, str] = field(default_factory=dict)
     folds: dict[str, str] = field(default_factory=dict)
 
     def slug(self, value: str) -> str:
         s = self.slugs.get(value)
         if s is None:
             s = self.slugs[value] = fold(value).replace(" ", "-")
-        return s
-
-    def upper(self, value: str) -> str:
-        s = self.uppers.get(value)
-        if s is None:
-            s = self.uppers[value] = fold(value).upper()
         return s
 
     def fold(self, value: str) -> str:
@@ -335,7 +329,9 @@ class Pools:
         return s
 
 
+@functools.lru_cache(maxsize=2)
 def build_pools(seed: int) -> Pools:
+    """Cached: worker processes forked after the first call, and repeated builds, reuse the same pools."""
     faker = Faker("fr_FR")
     faker.seed_instance(seed)
     male = tuple(dict.fromkeys((*FrenchNames.first_names_male, *ref.EXTRA_FIRST_NAMES_MALE)))
@@ -369,7 +365,17 @@ def build_pools(seed: int) -> Pools:
     banks = _expand(
         tuple(((int(code), code, _bic(code, fallback)), w) for code, fallback, w, _ in ref.BANKS), 1000
     )
+    names = (
+        *male,
+        *female,
+        *ranked,
+        *ref.COMPOUND_MALE_HEADS,
+        *ref.COMPOUND_MALE_TAILS,
+        *ref.COMPOUND_FEMALE_HEADS,
+        *ref.COMPOUND_FEMALE_TAILS,
+    )
     return Pools(
+        folds={name: fold(name) for name in names},
         male_first=male,
         female_first=female,
         last_names=last_names,
@@ -411,6 +417,8 @@ class TimeText:
         end = self.today + NOW_DATE_MARGIN_DAYS
         self.dates = [date.fromordinal(o).isoformat() for o in range(self.base, end)]
         self.prefix = [d + " " for d in self.dates]
+        self.years = [int(d[:4]) for d in self.dates]
+        self.ordinal_of = {d: o for o, d in enumerate(self.dates, self.base)}
         self.hms = [
             f"{h:02d}:{m:02d}:{s:02d}.000000" for h in range(24) for m in range(60) for s in range(60)
         ]
@@ -428,27 +436,25 @@ class TimeText:
     def day(self, o: int) -> str:
         return self.dates[o - self.base]
 
+    def year(self, o: int) -> int:
+        return self.years[o - self.base]
+
+    def anniversary_after(self, start: int, after: int) -> int:
+        """First anniversary of day ``start`` strictly after day ``after`` (29 February falls on the 28th)."""
+        text = self.dates[start - self.base]
+        month_day = text[4:]
+        year = max(self.years[start - self.base] + 1, self.years[after - self.base])
+        while True:
+            o = self.ordinal_of.get(f"{year}{month_day}")
+            if o is None:
+                o = self.ordinal_of[f"{year}-02-28"]
+            if o > after:
+                return o
+            year += 1
+
     def working_days_between(self, start: int, end: int) -> int:
         lo, hi = start - self.work_base + 1, end - self.work_base + 1
         return self.work_cum[hi] - self.work_cum[lo]
-
-
-def _year_of(o: int) -> int:
-    return date.fromordinal(o).year
-
-
-def _anniversary_after(start: int, after: int) -> int:
-    """First anniversary of ``start`` strictly after day ``after``."""
-    s = date.fromordinal(start)
-    year = max(s.year + 1, date.fromordinal(after).year)
-    while True:
-        try:
-            candidate = s.replace(year=year)
-        except ValueError:
-            candidate = date(year, 2, 28)
-        if candidate.toordinal() > after:
-            return candidate.toordinal()
-        year += 1
 
 
 def _bonus_table() -> list[int]:
@@ -462,6 +468,12 @@ def _bonus_table() -> list[int]:
 
 BONUS_AFTER_YEARS = _bonus_table()
 FIRST_YEAR_AT_FLOOR = BONUS_AFTER_YEARS.index(50)
+
+
+@functools.lru_cache(maxsize=2)
+def time_text(now: datetime) -> TimeText:
+    """The date and time tables for one ``now``, built once per process."""
+    return TimeText(now)
 
 
 @dataclass(frozen=True)
@@ -685,7 +697,8 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
     assignments: list[Row] = []
 
     P = pools
-    ts, day = tt.ts, tt.day
+    folds = P.folds
+    ts, day, year_of, anniversary_after = tt.ts, tt.day, tt.year, tt.anniversary_after
     today, now_ts = tt.today, tt.now_ts
     male, female, lasts, streets = P.male_first, P.female_first, P.last_names, P.streets
     n_male, n_female, n_last, n_street = len(male), len(female), len(lasts), len(streets)
@@ -714,27 +727,37 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
         cid = first_customer + k + 1
         is_female = r() < 0.52
         civility = "Mme" if is_female else "M."
+        # Search keys are built along with the names (fold works word by word), not folded again per row.
         if is_female:
             if r() < 0.12:
-                first = f"{ref.COMPOUND_FEMALE_HEADS[int(r() * 4)]}-{ref.COMPOUND_FEMALE_TAILS[int(r() * 9)]}"
+                head, tail = ref.COMPOUND_FEMALE_HEADS[int(r() * 4)], ref.COMPOUND_FEMALE_TAILS[int(r() * 9)]
+                first, first_key = f"{head}-{tail}", f"{folds[head]} {folds[tail]}"
             else:
                 first = female[int(r() * n_female)]
+                first_key = folds[first]
             if r() < 0.15:
-                first = f"{first} {female[int(r() * n_female)]}"
+                second = female[int(r() * n_female)]
+                first, first_key = f"{first} {second}", f"{first_key} {folds[second]}"
         else:
             if r() < 0.12:
-                first = f"{ref.COMPOUND_MALE_HEADS[int(r() * 5)]}-{ref.COMPOUND_MALE_TAILS[int(r() * 10)]}"
+                head, tail = ref.COMPOUND_MALE_HEADS[int(r() * 5)], ref.COMPOUND_MALE_TAILS[int(r() * 10)]
+                first, first_key = f"{head}-{tail}", f"{folds[head]} {folds[tail]}"
             else:
                 first = male[int(r() * n_male)]
+                first_key = folds[first]
             if r() < 0.15:
-                first = f"{first} {male[int(r() * n_male)]}"
+                second = male[int(r() * n_male)]
+                first, first_key = f"{first} {second}", f"{first_key} {folds[second]}"
         last = lasts[int(r() * n_last)]
+        last_key = folds[last]
         if r() < 0.03:
-            last = f"{last}-{lasts[int(r() * n_last)]}"
+            other_last = lasts[int(r() * n_last)]
+            last, last_key = f"{last}-{other_last}", f"{last_key} {folds[other_last]}"
         birth_name = None
         if is_female and r() < 0.3:
             birth_name = last
             last = lasts[int(r() * n_last)]
+            last_key = folds[last]
         birth = birth_lo + int((r() + r()) * 0.5 * birth_span)
         duplicate = r() < 0.0025 and recent
         dup_contact = False
@@ -746,6 +769,7 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
                 birth = date.fromisoformat(birth_text).toordinal()
                 if r() < 0.5:
                     first = P.fold(first).title().replace(" ", "-") if "-" in first else P.fold(first).title()
+                first_key, last_key = P.fold(first), P.fold(last)
             else:
                 dup_contact = True
         birth_text = day(birth)
@@ -820,11 +844,11 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
                 end_lo = min(start + 60, today - 2)
                 end = end_lo + int((today - 1 - end_lo) * r())
                 reason = P.termination_reasons[int(r() * len(P.termination_reasons))]
-                renewal = _anniversary_after(start, end)
+                renewal = anniversary_after(start, end)
                 if end > last_end:
                     last_end = end
             else:
-                renewal = _anniversary_after(start, today)
+                renewal = anniversary_after(start, today)
             contract_id += 1
             is_car = r() < 0.8
             if is_car:
@@ -839,7 +863,7 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
                 number = f"MOT000{contract_id:07d}"
             age_days = int((r() ** 1.5) * 15 * 365) if r() > 0.25 else int(r() * 60)
             first_reg = max(start - age_days, date(1995, 1, 1).toordinal())
-            reg_year = _year_of(first_reg)
+            reg_year = year_of(first_reg)
             age_now = (today - first_reg) / 365.25
             value = max(800.0, price * (0.86**age_now) * (0.9 + 0.2 * r()))
             first_letter = letters[min(7, max(0, int((reg_year - 2009) * 0.55)))]
@@ -957,7 +981,7 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
             bban = f"{bank_code}{branch:05d}{account:011d}{key:02d}"
             iban = f"FR{98 - int(bban + '152700') % 97:02d}{bban}"
             last4 = iban[-4:]
-            upper_name = f"{P.upper(last)} {P.upper(first)}"
+            upper_name = f"{last_key} {first_key}".upper()
             holder = f"{'MME' if is_female else 'M.'} {upper_name}"
             if r() < 0.08:
                 holder = f"M. OU MME {upper_name}"
@@ -993,8 +1017,8 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
                 ts(created_c),
                 ts(updated_c),
                 ts(activity),
-                P.fold(last),
-                P.fold(first),
+                last_key,
+                first_key,
                 email.lower() if email else None,
                 last4,
             )
@@ -1314,7 +1338,7 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
                     updated = closed_at
                 elif claim_status in ("in_appraisal", "indemnity_proposed"):
                     updated = min(now_ts - 60, (taken or declared_at) + randint(HOUR, 5 * DAY))
-                number = f"SIN{_year_of(declared_day)}-{claim_id:0{CLAIM_NUMBER_YEAR_DIGITS}d}"
+                number = f"SIN{year_of(declared_day)}-{claim_id:0{CLAIM_NUMBER_YEAR_DIGITS}d}"
                 claims.append(
                     (
                         claim_id,

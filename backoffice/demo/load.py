@@ -37,9 +37,11 @@ SERIAL_TABLES = (
 
 def copy_text(rows: list[Row]) -> str:
     """Rows in PostgreSQL COPY text format (our generated values never hold tabs, newlines or backslashes)."""
-    lines = []
-    for row in rows:
-        lines.append("\t".join(["\\N" if v is None else v if v.__class__ is str else str(v) for v in row]))
+    text = str
+    lines = [
+        "\t".join([v if v.__class__ is text else "\\N" if v is None else text(v) for v in row])
+        for row in rows
+    ]
     lines.append("")
     return "\n".join(lines)
 
@@ -62,11 +64,16 @@ class SQLiteLoader:
         self._cur = self._con.cursor()
         self._indexes: list[tuple[str, str]] = []
         self._bulk = False
+        self._journal = ""
 
     def begin(self, bulk: bool) -> None:
         self._bulk = bulk
         cur = self._cur
         if bulk:
+            # A rollback journal instead of WAL: the new pages are written once, not to the WAL and then
+            # checkpointed (gigabytes at scale); the journal keeps ROLLBACK and crash safety for the old pages.
+            self._journal = cur.execute("PRAGMA journal_mode").fetchone()[0]
+            cur.execute("PRAGMA journal_mode = DELETE")
             cur.execute("PRAGMA foreign_keys = OFF")
             cur.execute("PRAGMA synchronous = OFF")
             cur.execute("PRAGMA cache_size = -800000")
@@ -124,6 +131,8 @@ class SQLiteLoader:
 
     def close(self) -> None:
         if self._bulk:
+            if self._journal:
+                self._cur.execute(f"PRAGMA journal_mode = {self._journal}")
             self._cur.execute("PRAGMA foreign_keys = ON")
             self._cur.execute("PRAGMA synchronous = NORMAL")
             self._cur.execute("PRAGMA cache_size = -2000")

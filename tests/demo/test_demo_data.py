@@ -18,6 +18,7 @@ from backoffice.demo import (
     DEMO_AGENTS,
     DEMO_PASSWORD,
     DatabaseNotEmpty,
+    build,
     build_demo_data,
     ensure_first_run_demo,
 )
@@ -78,15 +79,16 @@ def _customer_digest(db: Database) -> str:
     )
 
 
-def _expected_digest(customers: int, seed: int) -> str:
+def _expected_digest(customers: int, seed: int, chunk_size: int | None = None) -> str:
     """What the generator alone produces, with no database involved."""
+    chunk_size = chunk_size or customers
     tt = gen.TimeText(NOW)
     experts = gen.generate_experts(seed, tt)
     slots, cum = gen.make_lock_rhythm(tt)
     plan = gen.Plan(
         seed,
         customers,
-        customers,
+        chunk_size,
         NOW,
         gen.make_bursts(seed, tt, customers),
         gen.experts_by_area(*experts),
@@ -94,7 +96,10 @@ def _expected_digest(customers: int, seed: int) -> str:
         slots,
         cum,
     )
-    rows = gen.generate_chunk(plan, gen.build_pools(seed), tt, 0)
+    chunks = [
+        gen.generate_chunk(plan, gen.build_pools(seed), tt, i) for i in range(-(-customers // chunk_size))
+    ]
+    rows = {table: [row for chunk in chunks for row in chunk[table]] for table in gen.CHUNK_TABLES}
     columns = gen.COLUMNS
     c_idx = [
         columns["customer"].index(n)
@@ -126,6 +131,14 @@ def test_same_seed_gives_same_rows_in_memory() -> None:
 def test_database_holds_exactly_the_generated_rows(db: Database) -> None:
     build_demo_data(db, 300, SEED, now=NOW)
     assert _customer_digest(db) == _expected_digest(300, SEED)
+
+
+def test_parallel_bulk_build_holds_the_same_rows(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes, dropped and rebuilt indexes: the rows still only depend on the seed and now."""
+    monkeypatch.setattr(build, "CHUNK_SIZE", 150)
+    monkeypatch.setattr(build, "BULK_THRESHOLD", 0)
+    build_demo_data(db, 400, SEED, now=NOW, parallel=True)
+    assert _customer_digest(db) == _expected_digest(400, SEED, chunk_size=150)
 
 
 def test_demo_data_are_valid_and_cover_every_case(db: Database) -> None:
@@ -174,9 +187,12 @@ def test_demo_data_are_valid_and_cover_every_case(db: Database) -> None:
         make_contract(s, make_customer(s))
 
 
-def test_models_and_migrations_still_agree_after_a_build(db: Database) -> None:
+def test_models_and_migrations_still_agree_after_a_bulk_build(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from alembic import command
 
+    monkeypatch.setattr(build, "BULK_THRESHOLD", 0)  # indexes and constraints dropped, then re-created
     build_demo_data(db, 200, SEED)
     cfg = migrations.alembic_config(db.engine)
     with db.engine.connect() as conn:
