@@ -245,22 +245,11 @@ def prepare_fraud_unlock(demo: Demo, customer_id: int, folder: Path) -> None:
     )
     with demo.db.write() as s:
         case = wf.open_case(s, agent, customer_id, VerificationPurpose.UNLOCK)
-        wf.attach_document(
-            s,
-            agent,
-            case.id,
-            kind=DocumentKind.IDENTITY_DOCUMENT,
-            filename="passeport.png",
-            content=id_path.read_bytes(),
-        )
-        wf.attach_document(
-            s,
-            agent,
-            case.id,
-            kind=DocumentKind.PROOF_OF_ADDRESS,
-            filename="facture.png",
-            content=proof_path.read_bytes(),
-        )
+        for kind, path in (
+            (DocumentKind.IDENTITY_DOCUMENT, id_path),
+            (DocumentKind.PROOF_OF_ADDRESS, proof_path),
+        ):
+            wf.attach_document(s, agent, case.id, kind=kind, filename=path.name, content=path.read_bytes())
     with demo.db.write() as s:
         wf.check_identity(s, agent, case.id, mrz_text=mrz)
     with demo.db.write() as s:
