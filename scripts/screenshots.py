@@ -326,6 +326,14 @@ def shoot_agent(demo: Demo, customer_id: int, folder: Path) -> None:
     verification.results.expandAll()  # type: ignore[attr-defined]
     save(window, demo.ops, "verification")
 
+    unlock_page = window.show_area("unlock")
+    assert unlock_page is not None
+    unlock_page.open_customer(customer_id)  # type: ignore[attr-defined]
+    tab = unlock_page.unlock_tab  # type: ignore[attr-defined]
+    wait_until(demo.ops, lambda: tab.state is not None, "the account state")
+    save(window, demo.ops, "unlock-request")
+
+    # Last: the letters page needs a wider window (PDF preview toolbar), which would widen every later screen.
     letters = window.show_area("letters")
     assert letters is not None
     letters.open_customer(customer_id)  # type: ignore[attr-defined]
@@ -341,13 +349,6 @@ def shoot_agent(demo: Demo, customer_id: int, folder: Path) -> None:
         shown=lambda: letters.message.text(),  # type: ignore[attr-defined]
     )
     save(window, demo.ops, "letter-preview")
-
-    unlock_page = window.show_area("unlock")
-    assert unlock_page is not None
-    unlock_page.open_customer(customer_id)  # type: ignore[attr-defined]
-    tab = unlock_page.unlock_tab  # type: ignore[attr-defined]
-    wait_until(demo.ops, lambda: tab.state is not None, "the account state")
-    save(window, demo.ops, "unlock-request")
     window.close()
 
 
