@@ -329,6 +329,13 @@ def list_lock_events(
     statement = _row_select().where(*_conditions(filters))
     if after is not None:
         statement = statement.where(_after(keys, after.values))
+        leading, descending = keys[0]
+        if not _SORT_COLUMNS[sort.key][
+            1
+        ]:  # a plain range on the sort column lets the index start at the cursor
+            statement = statement.where(
+                leading <= after.values[0] if descending else leading >= after.values[0]
+            )
     statement = statement.order_by(*(expr.desc() if desc else expr.asc() for expr, desc in keys)).limit(
         limit + 1
     )
