@@ -94,6 +94,34 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = 1
 
 
+TIMEOUT_FACTOR = float(os.environ.get("BACKOFFICE_TEST_TIMEOUT_FACTOR", "4"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _patient_qtbot() -> Iterator[None]:
+    """UI waits are upper bounds, not expectations: on a loaded 2-core CI machine give them more room.
+
+    A test still fails if the condition never becomes true; it only waits longer before saying so.
+    """
+    from pytestqt.qtbot import QtBot
+
+    originals = {name: getattr(QtBot, name) for name in ("waitUntil", "waitSignal", "waitSignals")}
+
+    def patient(original):  # type: ignore[no-untyped-def]
+        def wait(self, *args, timeout: int = 5000, **kwargs):  # type: ignore[no-untyped-def]
+            return original(
+                self, *args, timeout=int(timeout * TIMEOUT_FACTOR) if timeout else timeout, **kwargs
+            )
+
+        return wait
+
+    for name, original in originals.items():
+        setattr(QtBot, name, patient(original))
+    yield
+    for name, original in originals.items():
+        setattr(QtBot, name, original)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _cheap_argon2() -> Iterator[None]:
     """Same algorithm (argon2id), test-sized cost: the suite logs in hundreds of times on 2 shared cores."""

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
@@ -56,7 +56,11 @@ class OperationRunner(QObject):
     def __init__(self, db: Database, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.pool = pool or QThreadPool.globalInstance()
+        if pool is None:
+            # A pool of its own: a slow query elsewhere (or a stuck one) never starves this window's operations.
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(max(4, QThread.idealThreadCount()))
+        self.pool = pool
         self._in_flight: set[_Relay] = set()
 
     @property
