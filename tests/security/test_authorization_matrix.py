@@ -277,7 +277,7 @@ def _probe(
                     session.close()
         except PermissionDenied as denial:
             return Probe(denial, _touched(seen, denial.target_type))
-        except Exception:  # noqa: BLE001 - past the check, a business refusal or invalid input is fine here
+        except Exception:  # past the check, a business refusal or an invalid input is fine here
             pass
     return Probe(None, set())
 
