@@ -8,6 +8,13 @@ run:
 test:
 	@scripts/test.sh
 
+# One-folder bundle (PyInstaller) in dist/backoffice/; see installer/README.md.
+bundle:
+	@scripts/bootstrap.sh run
+	.venv/bin/python -m pip install -q -e ".[bundle]"
+	.venv/bin/python -m PyInstaller --noconfirm --log-level WARN installer/backoffice.spec
+	@echo "Paquet : dist/backoffice/ — $$(du -sh dist/backoffice | cut -f1)"
+
 lint:
 	.venv/bin/ruff check backoffice tests
 	.venv/bin/ruff format --check backoffice tests
