@@ -365,3 +365,14 @@ def test_every_workflow_refuses_exactly_the_roles_without_its_permission(
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_has_a_purpose(role: Role) -> None:
     assert ROLE_PERMISSIONS[role]
+
+
+def test_the_detector_tells_a_label_read_from_work_done_before_the_check() -> None:
+    agent_row = "SELECT agent.id, agent.role FROM agent WHERE agent.id = %(pk)s"
+    label = "SELECT portal_account.customer_id FROM portal_account WHERE portal_account.id = %(id)s"
+    locked = label + " FOR UPDATE"
+    other = "SELECT customer.id FROM customer WHERE customer.id = %(id)s"
+    assert _touched([agent_row, label], "portal_account") == set()
+    assert _touched([locked], "portal_account") == {"portal_account (locked)"}
+    assert _touched([label, other], "portal_account") == {"customer"}
+    assert _touched(["UPDATE portal_account SET version=2"], "portal_account") == {"portal_account"}
