@@ -643,6 +643,36 @@ def _money(x: float) -> str:
     return f"{x:.2f}"
 
 
+def _euros(amount: str, deducted: bool = False) -> str:
+    """The amount as babel writes it in French ("1 234,50 €", narrow spaces), without calling babel per claim."""
+    units, cents = amount.split(".")
+    grouped = f"{int(units):,}".replace(",", "\u202f")
+    return ("− " if deducted else "") + f"{grouped},{cents}\u00a0€"
+
+
+_BASIS_REASONS = {
+    "replacement_value": "Option valeur à neuf au contrat : véhicule récent, valeur à neuf.",
+    "depreciated_value": "Pas d'option valeur à neuf au contrat : valeur d'usage.",
+}
+
+
+def _indemnity_json(basis: str, assessed: str, deductible: str, indemnity: str) -> str:
+    """indemnity_details in the shape workflows.indemnity.Indemnity.as_json() writes, so every screen reads it."""
+    lines = (
+        ("Dommages évalués par l'expert", assessed, assessed, False),
+        ("Franchise", deductible, deductible, True),
+        ("Indemnité proposée", indemnity, indemnity, False),
+    )
+    shown = ", ".join(
+        f'{{"label": "{label}", "amount": "{amount}", "text": "{_euros(text, deducted)}"}}'
+        for label, amount, text, deducted in lines
+    )
+    return (
+        f'{{"basis": "{basis}", "basis_reason": "{_BASIS_REASONS[basis]}", "lines": [{shown}], '
+        f'"amount": "{indemnity}", "deductible": "{deductible}"}}'
+    )
+
+
 def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[str, list[Row]]:
     """All rows of customers ``index*chunk_size+1 …`` (customers, contracts, coverages, accounts, events, claims)."""
     rng = random.Random(f"{plan.seed}-chunk-{index}")
@@ -1302,10 +1332,7 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
                     indemnity_f = max(0.0, assessed_f - ded)
                     indemnity = _money(indemnity_f)
                     basis = "replacement_value" if (r() < 0.25) else "depreciated_value"
-                    details = (
-                        f'{{"assessed_damage": "{assessed}", "deductible": "{ded_applied}", '
-                        f'"basis": "{basis}", "indemnity": "{indemnity}"}}'
-                    )
+                    details = _indemnity_json(basis, assessed, ded_applied, indemnity)
                 if claim_status in ("settled", "refused", "closed"):
                     closed_at = min(now_ts - 60, declared_at + randint(10, 120) * DAY + randint(0, 8 * HOUR))
                     updated = closed_at

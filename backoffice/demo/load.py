@@ -7,6 +7,7 @@ as the migrations left it (``alembic check`` keeps passing).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
@@ -46,11 +47,39 @@ def copy_text(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+#: The schema name under which the SQLite loader attaches each chunk image.
+IMAGE_SCHEMA = "chunk_image"
+
+
+def sqlite_image(rows: ChunkRows) -> bytes:
+    """A chunk's rows as the image of an in-memory SQLite database, one untyped table per chunk table.
+
+    Built in a worker process: the per-value parameter passing happens there, in parallel, and the parent copies
+    the tables with INSERT … SELECT inside SQLite.
+    """
+    con = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        con.execute("BEGIN")
+        for table in CHUNK_TABLES:
+            columns = COLUMNS[table]
+            con.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
+            con.executemany(
+                f"INSERT INTO {table} VALUES ({', '.join('?' for _ in columns)})", rows.get(table, ())
+            )
+        con.execute("COMMIT")
+        return con.serialize()
+    finally:
+        con.close()
+
+
 class Loader(Protocol):
     def begin(self, bulk: bool) -> None: ...
     def write_rows(self, table: str, rows: list[Row]) -> None: ...
     def write_text(self, table: str, text: str) -> None: ...
-    def expand_coverages(self) -> int: ...
+    def expand_coverages(self) -> int:
+        """Expand the coverage plans written so far into coverages, then empty the plans (once per chunk)."""
+        ...
+
     def finish(self, progress: Callable[[str], None]) -> None: ...
     def abort(self) -> None: ...
     def close(self) -> None: ...
@@ -65,6 +94,7 @@ class SQLiteLoader:
         self._indexes: list[tuple[str, str]] = []
         self._bulk = False
         self._journal = ""
+        self._images = 0
 
     def begin(self, bulk: bool) -> None:
         self._bulk = bulk
@@ -78,6 +108,7 @@ class SQLiteLoader:
             cur.execute("PRAGMA synchronous = OFF")
             cur.execute("PRAGMA cache_size = -800000")
             cur.execute("PRAGMA temp_store = MEMORY")
+        cur.execute(f"ATTACH ':memory:' AS {IMAGE_SCHEMA}")
         cur.execute("BEGIN IMMEDIATE")
         cur.execute(
             "CREATE TEMP TABLE coverage_plan (contract_id INTEGER, formula INTEGER, damage_deductible INTEGER, "
@@ -104,19 +135,42 @@ class SQLiteLoader:
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
             self._cur.executemany(sql, rows)
 
+    def write_image(self, image: bytes, open_statuses: tuple[str, ...]) -> tuple[dict[str, int], int]:
+        """Copy a worker's chunk image (``sqlite_image``); return the rows written per table and the open claims."""
+        self._con.deserialize(image, name=IMAGE_SCHEMA)
+        # A new statement text per image: a statement cached for the previous image would read its stale pages.
+        self._images += 1
+        tag = f"/* image {self._images} */"
+        cur = self._cur
+        written: dict[str, int] = {}
+        for table in CHUNK_TABLES:
+            columns = ", ".join(COLUMNS[table])
+            target = "temp.coverage_plan" if table == "coverage_plan" else f"main.{table}"
+            written[table] = cur.execute(
+                f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {IMAGE_SCHEMA}.{table} {tag}"
+            ).rowcount
+        marks = ", ".join("?" for _ in open_statuses)
+        ((opened,),) = cur.execute(
+            f"SELECT count(*) FROM {IMAGE_SCHEMA}.claim WHERE status IN ({marks}) {tag}", open_statuses
+        ).fetchall()
+        return written, int(opened)
+
     def write_text(self, table: str, text: str) -> None:  # pragma: no cover - PostgreSQL only
         raise NotImplementedError
 
     def expand_coverages(self) -> int:
         count = int(self._cur.execute(EXPAND_COVERAGES_SQL).rowcount)
-        self._cur.execute("DROP TABLE coverage_plan")
-        self._cur.execute("DROP TABLE coverage_template")
+        self._cur.execute("DELETE FROM coverage_plan")
         return count
 
     def finish(self, progress: Callable[[str], None]) -> None:
         cur = self._cur
+        cur.execute("DROP TABLE coverage_plan")
+        cur.execute("DROP TABLE coverage_template")
         if self._indexes:
             progress("Recréation des index")
+            # The sorter of CREATE INDEX may use a second core: nothing else runs during this last phase.
+            cur.execute("PRAGMA threads = 2")
             for _, sql in self._indexes:
                 cur.execute(sql)
         cur.execute("COMMIT")
@@ -136,6 +190,9 @@ class SQLiteLoader:
             self._cur.execute("PRAGMA foreign_keys = ON")
             self._cur.execute("PRAGMA synchronous = NORMAL")
             self._cur.execute("PRAGMA cache_size = -2000")
+            self._cur.execute("PRAGMA threads = 0")
+        if not self._con.in_transaction:
+            self._cur.execute(f"DETACH {IMAGE_SCHEMA}")
         self._cur.close()
         self._raw.close()
 
@@ -201,7 +258,9 @@ class PostgreSQLLoader:
                 copy.write(text)
 
     def expand_coverages(self) -> int:
-        return int(self._cur.execute(EXPAND_COVERAGES_SQL).rowcount)
+        count = int(self._cur.execute(EXPAND_COVERAGES_SQL).rowcount)
+        self._cur.execute("TRUNCATE coverage_plan")
+        return count
 
     def finish(self, progress: Callable[[str], None]) -> None:
         cur = self._cur
@@ -254,9 +313,9 @@ def write_chunk(loader: SQLiteLoader | PostgreSQLLoader, chunk: ChunkRows | Chun
             loader.write_rows(table, data)
 
 
-def count_rows(chunk: ChunkRows | ChunkText, counts: dict[str, int]) -> None:
+def count_rows(chunk: ChunkRows | ChunkText | dict[str, int], counts: dict[str, int]) -> None:
     for table, data in chunk.items():
-        n = data.count("\n") if isinstance(data, str) else len(data)
+        n = data if isinstance(data, int) else data.count("\n") if isinstance(data, str) else len(data)
         counts[table] = counts.get(table, 0) + n
 
 

@@ -46,7 +46,8 @@ from backoffice.ui.pdf_preview import PdfPreview
 from backoffice.workflows import letters as wf
 from backoffice.workflows.permissions import Permission
 
-LIST_FIELDS = {"documents": "Pièces demandées (une par ligne)", "reasons": "Motifs (un par ligne)"}
+#: Fields typed as one item per line; the label shown is the template's own ("Pièces demandées", "Pièces examinées").
+LIST_FIELDS = {"documents": "une par ligne", "reasons": "un par ligne"}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -272,6 +273,7 @@ class LettersPage(QWidget):
         self.archive_button.setToolTip("Archiver exactement l'aperçu affiché (Ctrl+S)")
         self.archive_button.clicked.connect(self.archive)
         self.batch_button = QPushButton("Courriers en lot…")
+        self.batch_button.setToolTip("Produire un même courrier pour une liste de clients (Ctrl+B)")
         self.batch_button.clicked.connect(self.open_batch)
         self.batch_button.setVisible(ctx.can(Permission.LETTER_BATCH))
         self.message = QLabel("")
@@ -346,7 +348,7 @@ class LettersPage(QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.preview_button.click)
         QShortcut(QKeySequence.StandardKey.Save, self, self.archive_button.click)
         QShortcut(QKeySequence("Return"), self.table, self.reprint_button.click)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.batch_button.click)
+        QShortcut(QKeySequence("Ctrl+B"), self, self.batch_button.click)  # Ctrl+L locks the session
         self.setTabOrder(self.target_edit, self.find_button)
         self.setTabOrder(self.find_button, self.template_combo)
         self.setTabOrder(self.template_combo, self.list_edit)
@@ -396,8 +398,8 @@ class LettersPage(QWidget):
 
     def _template_changed(self, *_: object) -> None:
         info = self.templates[self.template_combo.currentIndex()] if self.templates else None
-        list_field = next((name for name, _, _ in info.fields if name in LIST_FIELDS), None) if info else None
-        self.list_label.setText(LIST_FIELDS.get(list_field or "", ""))
+        list_field = next((f for f in info.fields if f[0] in LIST_FIELDS), None) if info else None
+        self.list_label.setText(f"{list_field[1]} ({LIST_FIELDS[list_field[0]]})" if list_field else "")
         self.list_edit.setVisible(list_field is not None)
         self.list_label.setVisible(list_field is not None)
         self._forget_preview()

@@ -37,7 +37,7 @@ from backoffice.workflows.lookup import SearchFilters, SearchHit, SearchResult
 DEBOUNCE_MS = 200
 PAGE = lookup.DEFAULT_LIMIT
 MAX_RECENT = 10
-COLUMN_WIDTHS = (120, 260, 130, 90, 170, 190)
+COLUMN_WIDTHS = (110, 230, 150, 100, 160, 200)  # wide enough for "27 décembre 1990", "Code postal"
 
 Index = QModelIndex | QPersistentModelIndex
 
