@@ -207,6 +207,10 @@ class Database:
         session = factory()
         try:
             yield session
+        except Refused as refusal:
+            session.close()
+            self._audit_refusal(session, refusal)  # a refused look is audited like a refused change
+            raise
         except OperationalError as exc:
             raise translate_db_error(exc, self.url) from exc
         finally:

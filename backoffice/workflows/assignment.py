@@ -377,18 +377,13 @@ def record_report(
     expected_version: int | None = None,
 ) -> indemnity.Indemnity:
     """The expert's report: stored on the mandate, indemnity computed and proposed (en expertise → indemnité proposée)."""
+    require(
+        session, actor, Permission.CLAIM_SETTLE, target_type="appraisal_assignment", target_id=assignment_id
+    )
     assignment = session.get(AppraisalAssignment, assignment_id)
     if assignment is None:
         raise NotFound(f"Mission d'expertise introuvable (n° {assignment_id}).")
     claim = load_claim(session, assignment.claim_id)
-    require(
-        session,
-        actor,
-        Permission.CLAIM_SETTLE,
-        target_type="claim",
-        target_id=claim.id,
-        customer_id=claim.customer_id,
-    )
     check_claim_version(session, claim, expected_version)
     if assignment.status is not AssignmentStatus.MANDATED:
         raise InvalidInput("Le rapport de cette mission a déjà été saisi.")

@@ -913,7 +913,7 @@ def generate_batch(
     exist and are listed in the result, so the ones done can still be printed).
     """
     template = get_template(template_code)
-    with db.read() as session:
+    with db.write() as session:  # a write unit so that a refusal is audited
         require(session, actor, Permission.LETTER_BATCH)
         require(session, actor, Permission.LETTER_GENERATE)
         chunk_size = max(1, settings_of(session).letters.batch_chunk_size)

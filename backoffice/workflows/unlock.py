@@ -464,6 +464,16 @@ class UnlockOutcome:
     approval_request_id: int | None = None
 
 
+def _customer_of_account(session: Session, account_id: int) -> int:
+    """A plain read naming the customer on the permission check's audit row, before any row lock is taken."""
+    customer_id = session.execute(
+        select(PortalAccount.customer_id).where(PortalAccount.id == account_id)
+    ).scalar_one_or_none()
+    if customer_id is None:
+        raise NotFound("Espace assuré introuvable.")
+    return customer_id
+
+
 def _load_for_update(session: Session, account_id: int) -> PortalAccount:
     account = session.execute(
         select(PortalAccount).where(PortalAccount.id == account_id).with_for_update()
@@ -494,8 +504,7 @@ def unlock_account(
     answers: IdentificationAnswers | None = None,
 ) -> UnlockOutcome:
     """Apply the rule of the lock reason: unlock now, or queue a four-eyes request, or refuse (audited)."""
-    account = _load_for_update(session, account_id)
-    customer_id = account.customer_id
+    customer_id = _customer_of_account(session, account_id)
 
     def refuse(message: str) -> Refused:
         return Refused(
@@ -515,6 +524,7 @@ def unlock_account(
         target_id=account_id,
         customer_id=customer_id,
     )
+    account = _load_for_update(session, account_id)
     _check_version(session, account, expected_version)
     customer = session.get(Customer, customer_id)
     assert customer is not None
@@ -651,15 +661,15 @@ def perform_unlock(
 
 def resend_code(session: Session, actor: Actor, account_id: int, channel: CodeChannel) -> codes.IssuedCode:
     """ "I did not receive the code": a new one (the previous one is revoked), to a contact on file only."""
-    account = _load_for_update(session, account_id)
     require(
         session,
         actor,
         Permission.ACCOUNT_UNLOCK,
         target_type="portal_account",
         target_id=account_id,
-        customer_id=account.customer_id,
+        customer_id=_customer_of_account(session, account_id),
     )
+    account = _load_for_update(session, account_id)
     if account.status is not AccountStatus.ACTIVE or not account.password_reset_required:
         raise Refused(
             "Un nouveau code ne s'envoie qu'après un déblocage, tant que le client n'a pas choisi son nouveau mot "
@@ -708,15 +718,15 @@ def lock_account(
     disable: bool = False,
 ) -> LockOutcome:
     """A block decided by staff (manual or fraud suspicion), or a deactivation; outstanding codes are revoked."""
-    account = _load_for_update(session, account_id)
     require(
         session,
         actor,
         Permission.ACCOUNT_LOCK,
         target_type="portal_account",
         target_id=account_id,
-        customer_id=account.customer_id,
+        customer_id=_customer_of_account(session, account_id),
     )
+    account = _load_for_update(session, account_id)
     _check_version(session, account, expected_version)
     if reason not in STAFF_LOCK_REASONS:
         raise InvalidInput(
