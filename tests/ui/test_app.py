@@ -1,24 +1,42 @@
+"""The application as a process: first start, and the French explanations when it cannot start."""
+
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from backoffice.ui import app
-
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def env(tmp_path: Path) -> dict[str, str]:
+    environ = dict(os.environ)
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name.lower()))
-    monkeypatch.setenv("BACKOFFICE_DATABASE__DEMO_CUSTOMERS_ON_FIRST_RUN", "50")
-    return tmp_path
+        environ[name] = str(tmp_path / name.lower())
+    environ["BACKOFFICE_DATABASE__DEMO_CUSTOMERS_ON_FIRST_RUN"] = "50"
+    environ["QT_QPA_PLATFORM"] = "offscreen"
+    environ.pop("BACKOFFICE_DATABASE_URL", None)
+    return environ
 
 
-def test_first_start_creates_the_demo_database_and_shows_login(qtbot, home: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    path = home / "base.sqlite3"
-    assert app.main(["--smoke", "--database-url", f"sqlite:///{path}"]) == 0
-    assert "fenêtre de connexion" in capsys.readouterr().out
+def _start(env: dict[str, str], url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "backoffice", "--smoke", "--database-url", url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+
+
+def test_first_start_creates_the_demo_database_and_shows_login(env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "base.sqlite3"
+    result = _start(env, f"sqlite:///{path}")
+    assert result.returncode == 0, result.stderr
+    assert "fenêtre de connexion" in result.stdout
     from backoffice.config import Settings
     from backoffice.db import Database
     from backoffice.workflows import staff
@@ -28,14 +46,16 @@ def test_first_start_creates_the_demo_database_and_shows_login(qtbot, home: Path
     db.dispose()
 
 
-def test_a_file_that_is_not_a_database_is_explained(qtbot, home: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    path = home / "notes.sqlite3"
+def test_a_file_that_is_not_a_database_is_explained(env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
     path.write_bytes(b"Compte rendu de reunion" * 500)
-    assert app.main(["--smoke", "--database-url", f"sqlite:///{path}"]) == 1
-    assert "n'est pas une base de données" in capsys.readouterr().err
+    result = _start(env, f"sqlite:///{path}")
+    assert result.returncode == 1
+    assert "n'est pas une base de données" in result.stderr
     assert path.read_bytes().startswith(b"Compte rendu")
 
 
-def test_an_unreachable_server_is_explained(qtbot, home: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert app.main(["--smoke", "--database-url", "postgresql+psycopg://agent:x@127.0.0.1:1/centre"]) == 1
-    assert "injoignable" in capsys.readouterr().err
+def test_an_unreachable_server_is_explained(env: dict[str, str]) -> None:
+    result = _start(env, "postgresql+psycopg://agent:x@127.0.0.1:1/centre")
+    assert result.returncode == 1
+    assert "injoignable" in result.stderr
