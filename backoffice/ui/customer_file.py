@@ -563,8 +563,44 @@ def _open_in_area(module: str, function: str) -> Callable[[AppContext, int], Non
     return opener
 
 
+def _reveal_iban(ctx: AppContext, customer_id: int) -> None:
+    """A deliberate, audited look at the full IBAN, shown in a dialog and nowhere else."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from backoffice.workflows import sensitive
+
+    actor = ctx.actor
+
+    def shown(value: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "IBAN", f"IBAN : {value or 'non renseigné'}")
+        box.setInformativeText("Cet affichage est enregistré dans le journal d'audit.")
+        box.setObjectName("ibanBox")
+        box.open()
+
+    ctx.ops.write(lambda s: sensitive.reveal(s, actor, customer_id, "iban"), shown)
+
+
+def _export_gdpr(ctx: AppContext, customer_id: int) -> None:
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from backoffice.workflows import gdpr
+
+    folder = QFileDialog.getExistingDirectory(None, "Dossier de l'export RGPD")
+    if not folder:
+        return
+    actor = ctx.actor
+    ctx.ops.write(
+        lambda s: gdpr.export_customer_by_id(s, actor, customer_id, Path(folder)),
+        lambda result: ctx.notify(f"Export RGPD enregistré : {result.path} ({result.files} fichiers)", 15000),
+    )
+
+
 CUSTOMER_FILE_ACTIONS.extend(
     [
+        CustomerFileAction("Afficher l'IBAN", Permission.SENSITIVE_REVEAL, _reveal_iban),
+        CustomerFileAction("Export RGPD…", Permission.GDPR_EXPORT, _export_gdpr),
         CustomerFileAction(
             "Vérifier l'identité",
             Permission.VERIFICATION_DECIDE,

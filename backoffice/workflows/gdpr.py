@@ -129,3 +129,19 @@ def export_customer(session: Session, actor: Actor, client_number: str, target_d
         details={"sha256": digest, "tables": {k: len(v) for k, v in tables.items()}},
     )
     return ExportResult(path, number, {k: len(v) for k, v in tables.items()}, files, digest)
+
+
+def export_customer_by_id(session: Session, actor: Actor, customer_id: int, target_dir: Path) -> ExportResult:
+    """The same export, started from a customer file (the screen knows the file, not the number)."""
+    require(
+        session,
+        actor,
+        Permission.GDPR_EXPORT,
+        target_type="customer",
+        target_id=customer_id,
+        customer_id=customer_id,
+    )
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("Client introuvable.")
+    return export_customer(session, actor, customer.client_number, target_dir)

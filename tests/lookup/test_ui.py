@@ -134,6 +134,7 @@ def test_other_areas_add_toolbar_actions(qtbot, ui_context, db) -> None:  # type
             page.open_customer(ids[2])
         labels = [a.text() for a in page.file_view.action_buttons]
         assert labels == [
+            "Afficher l'IBAN",
             "Vérifier l'identité",
             "Débloquer l'espace assuré",
             "Générer un courrier",
