@@ -46,7 +46,12 @@ class _PgListener(threading.Thread):
             conn.execute(f"LISTEN {notifications.CHANNEL}")
             while not self.stopping.is_set():
                 for _ in conn.notifies(timeout=1.0, stop_after=1):
-                    self.changed.emit()  # type: ignore[attr-defined]
+                    if self.stopping.is_set():
+                        return
+                    try:
+                        self.changed.emit()  # type: ignore[attr-defined]
+                    except RuntimeError:  # the window closed meanwhile
+                        return
 
 
 class WorkNotifier(QObject):
