@@ -222,7 +222,11 @@ def bench(db: Database, label: str) -> dict[str, float]:
         total = s.execute(select(func.count()).select_from(LockEvent)).scalar_one()
         last = s.execute(select(func.max(LockEvent.occurred_at))).scalar_one()
         burst_ip = s.execute(
-            select(LockEvent.origin_ip).group_by(LockEvent.origin_ip).order_by(func.count().desc()).limit(1)
+            select(LockEvent.origin_ip)
+            .where(LockEvent.origin_ip.is_not(None))
+            .group_by(LockEvent.origin_ip)
+            .order_by(func.count().desc())
+            .limit(1)
         ).scalar_one()
         client = s.execute(
             select(Customer.client_number).join(LockEvent, LockEvent.customer_id == Customer.id).limit(1)
