@@ -76,6 +76,7 @@ def test_supervisor_queue_cannot_approve_own_request(
     ui_context.actor = agents["supervisor2"]
     other = area.create(ui_context)
     qtbot.addWidget(other)
+    other.show()
     other_queue = other.approvals_tab
     qtbot.waitUntil(lambda: other_queue.model.rowCount() == 1)
     other_queue.view.selectRow(0)
