@@ -46,4 +46,7 @@ class CustomerNameDeletion(Base):
 
 
 # The customer file lists the files merged into the one shown (their history is its history): an index lookup.
-Index("ix_customer_merged_into_id", Customer.merged_into_id)
+# Partial, over the few merged files only: a full index made "merged_into_id IS NULL" (every live file) look
+# selective to SQLite, which then sorted the whole table for a name search instead of walking the name index.
+_MERGED = Customer.merged_into_id.is_not(None)
+Index("ix_customer_merged_into_id", Customer.merged_into_id, sqlite_where=_MERGED, postgresql_where=_MERGED)

@@ -34,6 +34,7 @@ from backoffice.models import (
     PortalAccount,
     Product,
 )
+from backoffice.models.customers import display_name
 from backoffice.workflows.context import Actor
 from backoffice.workflows.permissions import Permission, require
 
@@ -215,7 +216,8 @@ def deletion_variants(term: str) -> set[str]:
 # --- queries ------------------------------------------------------------------------------------------------
 
 _c = Customer.__table__.c
-_COLUMNS = (
+# What a list of customers shows and sorts on (the search results, the possible duplicates of a file).
+SUMMARY_COLUMNS = (
     _c.id,
     _c.client_number,
     _c.civility,
@@ -235,7 +237,7 @@ _BY_ACTIVITY = (_c.last_activity_at.desc(), _c.id)
 
 
 def _base() -> Select[Any]:
-    return select(*_COLUMNS)
+    return select(*SUMMARY_COLUMNS)
 
 
 # Statements built once: SQLAlchemy's compiled cache then costs a dictionary lookup per search.
@@ -273,10 +275,6 @@ def _filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
 
 def _filtered(stmt: Select[Any], filters: SearchFilters) -> Select[Any]:
     return stmt.where(*_filter_clauses(filters)) if filters.active else stmt
-
-
-def display_name(civility: Any, first_names: str, last_name: str) -> str:
-    return f"{civility.value} {first_names} {last_name.upper()}"
 
 
 def _hit(row: Any, match: MatchKind, reason: str) -> SearchHit:
@@ -320,24 +318,40 @@ def _activity_key(row: Any) -> tuple[Any, ...]:
     return (-row.last_activity_at.timestamp(), row.id)
 
 
-def _first_names_clause(first: str) -> ColumnElement[bool] | None:
-    if not first:
-        return None
-    return and_(_c.first_names_key >= first, _c.first_names_key < first + _PREFIX_END)
+_LAST_PREFIX = and_(_c.last_name_key >= bindparam("lo"), _c.last_name_key < bindparam("hi"))
+_FIRST_PREFIX = and_(_c.first_names_key >= bindparam("first_lo"), _c.first_names_key < bindparam("first_hi"))
+_LAST_TYPO = _c.last_name_key.in_(bindparam("terms", expanding=True))
+# One statement per shape, built once (with filters, built per search: rarer, and cached by SQLAlchemy).
+_NAME_STATEMENTS = {
+    (typo, with_first): _base()
+    .where(_LAST_TYPO if typo else _LAST_PREFIX, _LIVE, *((_FIRST_PREFIX,) if with_first else ()))
+    .order_by(*_NAME_ORDER)
+    .limit(bindparam("n"))
+    for typo in (False, True)
+    for with_first in (False, True)
+}
+
+
+def _name_rows(
+    session: Session, reading: NameReading, filters: SearchFilters, limit: int, terms: list[str] | None
+) -> list[Any]:
+    params: dict[str, Any] = {"n": limit + 1}
+    if terms is None:
+        params.update(lo=reading.last, hi=reading.last + _PREFIX_END)
+    else:
+        params["terms"] = terms
+    if reading.first:
+        params.update(first_lo=reading.first, first_hi=reading.first + _PREFIX_END)
+    stmt = _NAME_STATEMENTS[(terms is not None, bool(reading.first))]
+    return list(session.execute(_filtered(stmt, filters), params).all())
 
 
 def _search_reading(
     session: Session, reading: NameReading, filters: SearchFilters, out: _Collector, *, typo: bool
 ) -> int:
-    first_clause = _first_names_clause(reading.first)
     with_first = " et prénom" if reading.first else ""
     if not typo:
-        stmt = _base().where(
-            _c.last_name_key >= reading.last, _c.last_name_key < reading.last + _PREFIX_END, _LIVE
-        )
-        if first_clause is not None:
-            stmt = stmt.where(first_clause)
-        rows = session.execute(_filtered(stmt, filters).order_by(*_NAME_ORDER).limit(out.limit + 1)).all()
+        rows = _name_rows(session, reading, filters, out.limit, None)
         if len(rows) > out.limit:
             out.more = True
         for row in rows:
@@ -349,10 +363,7 @@ def _search_reading(
     terms = typo_terms(session, reading.last)
     if not terms:
         return 0
-    stmt = _base().where(_c.last_name_key.in_(terms), _LIVE)
-    if first_clause is not None:
-        stmt = stmt.where(first_clause)
-    rows = session.execute(_filtered(stmt, filters).order_by(*_NAME_ORDER).limit(out.limit + 1)).all()
+    rows = _name_rows(session, reading, filters, out.limit, terms)
     for row in rows:
         out.add(
             row,
