@@ -4,7 +4,7 @@ IBAN, a name with or without a typo), the agent lands on the right file before t
 Every query is a Core ``select()`` on an index: exact identifiers are point lookups; names are a range on the
 folded ``last_name_key`` read in index order (name, first names, then newest activity first for namesakes), so
 the first 50 cost the same for "d" as for "dupont". One-typo names are found among the *distinct* names
-(``customer_name_term``: pg_trgm on PostgreSQL, deletion neighbourhood on SQLite), never by scanning customers.
+(their deletion neighbourhood, ``customer_name_deletion``), never by scanning customers.
 Wildcards, quotes and emoji never reach SQL as patterns: names are matched by ranges on sanitised tokens.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from backoffice.checks.bank import normalize_iban
@@ -30,7 +30,6 @@ from backoffice.models import (
     ContractStatus,
     Customer,
     CustomerNameDeletion,
-    CustomerNameTerm,
     PortalAccount,
     Product,
 )
@@ -42,7 +41,6 @@ MAX_QUERY_LENGTH = 120  # longer text is a paste, not something said on the phon
 MAX_NAME_TOKENS = 4
 MIN_TYPO_LENGTH = 4  # one edit away from a 3-letter name is half the phone book
 DEFAULT_LIMIT = 50
-TRGM_THRESHOLD = 0.1  # lowest trigram similarity of two names one edit apart ("abcd"/"bacd": 1 of 9)
 _PREFIX_END = "\uffff"  # sorts after every character a folded key holds (C/binary collation)
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -248,12 +246,8 @@ _BY_CONTRACT = (
     .select_from(Customer.__table__.join(Contract.__table__, Contract.__table__.c.customer_id == _c.id))
     .where(Contract.__table__.c.number == bindparam("v"))
 )
-_TERMS_SQLITE = select(CustomerNameDeletion.__table__.c.term).where(
+_TERMS = select(CustomerNameDeletion.__table__.c.term).where(
     CustomerNameDeletion.__table__.c.variant.in_(bindparam("variants", expanding=True))
-)
-_TRGM_THRESHOLD = select(func.set_config("pg_trgm.similarity_threshold", str(TRGM_THRESHOLD), True))
-_TERMS_PG = select(CustomerNameTerm.__table__.c.term).where(
-    CustomerNameTerm.__table__.c.term.op("%")(bindparam("v"))
 )
 
 
@@ -381,13 +375,7 @@ def typo_terms(session: Session, last: str) -> list[str]:
     """
     if len(last) < MIN_TYPO_LENGTH or len(last) > 80 or " " in last:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        # A swap of two letters in a short name keeps few trigrams ("dupnot"/"dupont": 0.27): the GIN index
-        # is asked for loose candidates, and within_one_edit keeps the true ones.
-        session.execute(_TRGM_THRESHOLD)
-        candidates: Iterable[str] = session.execute(_TERMS_PG, {"v": last}).scalars()
-    else:
-        candidates = session.execute(_TERMS_SQLITE, {"variants": sorted(deletion_variants(last))}).scalars()
+    candidates = session.execute(_TERMS, {"variants": sorted(deletion_variants(last))}).scalars()
     return sorted(
         {t for t in candidates if t != last and not t.startswith(last) and within_one_edit(t, last)}
     )
