@@ -337,7 +337,7 @@ def _name_rows(
     if reading.first:
         params.update(first_lo=reading.first, first_hi=reading.first + _PREFIX_END)
     stmt = _NAME_STATEMENTS[(terms is not None, bool(reading.first))]
-    return list(session.execute(_filtered(stmt, filters), params).all())
+    return list(session.connection().execute(_filtered(stmt, filters), params).all())
 
 
 def _search_reading(
@@ -375,7 +375,7 @@ def typo_terms(session: Session, last: str) -> list[str]:
     """
     if len(last) < MIN_TYPO_LENGTH or len(last) > 80 or " " in last:
         return []
-    candidates = session.execute(_TERMS, {"variants": sorted(deletion_variants(last))}).scalars()
+    candidates = session.connection().execute(_TERMS, {"variants": sorted(deletion_variants(last))}).scalars()
     return sorted(
         {t for t in candidates if t != last and not t.startswith(last) and within_one_edit(t, last)}
     )
@@ -396,7 +396,7 @@ def _add_rows(out: _Collector, rows: Iterable[Any], match: MatchKind, reason: st
 
 
 def _exact(session: Session, stmt: Select[Any], params: dict[str, Any], filters: SearchFilters) -> list[Any]:
-    return list(session.execute(_filtered(stmt, filters), params).all())
+    return list(session.connection().execute(_filtered(stmt, filters), params).all())
 
 
 def _search_identifier(
@@ -498,4 +498,4 @@ def search(
 
 
 def _iban_of(session: Session, customer_id: int) -> str | None:
-    return session.execute(select(_c.iban).where(_c.id == customer_id)).scalar_one_or_none()
+    return session.connection().execute(select(_c.iban).where(_c.id == customer_id)).scalar_one_or_none()
