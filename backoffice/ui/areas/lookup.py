@@ -163,12 +163,12 @@ class LookupPage(QWidget):
         filters = QHBoxLayout()
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
-        self.status_filter.addItem("Tous les contrats", None)
+        self.status_filter.addItem("Tous les contrats")  # no data: None would cost a slow conversion
         for status, label in CONTRACT_STATUS_LABELS.items():
             self.status_filter.addItem(f"Contrat {label.lower()}", status)
         self.product_filter = QComboBox()
         self.product_filter.setObjectName("productFilter")
-        self.product_filter.addItem("Tous les produits", None)
+        self.product_filter.addItem("Tous les produits")
         for product, label in PRODUCT_LABELS.items():
             self.product_filter.addItem(label, product)
         self.locked_filter = QCheckBox("Espace assuré &bloqué")
@@ -224,11 +224,7 @@ class LookupPage(QWidget):
         search_layout.addWidget(splitter, 1)
         self.stack.addWidget(search_page)
 
-        self.file_view = CustomerFileView(ctx)
-        self.file_view.setObjectName("customerFile")
-        self.file_view.closed.connect(self.back_to_search)
-        self.file_view.loaded.connect(self._remember)
-        self.stack.addWidget(self.file_view)
+        self._file_view: CustomerFileView | None = None
 
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
@@ -244,6 +240,18 @@ class LookupPage(QWidget):
         QWidget.setTabOrder(self.locked_filter, self.results)
         QWidget.setTabOrder(self.results, self.recent_list)
         self.setFocusProxy(self.search_box)
+
+    @property
+    def file_view(self) -> CustomerFileView:
+        """Built on first use: its eight tabs would delay the main window the agent is waiting for."""
+        if self._file_view is None:
+            view = CustomerFileView(self.ctx)
+            view.setObjectName("customerFile")
+            view.closed.connect(self.back_to_search)
+            view.loaded.connect(self._remember)
+            self.stack.addWidget(view)
+            self._file_view = view
+        return self._file_view
 
     # --- searching -----------------------------------------------------------------------------------------
 
@@ -292,7 +300,7 @@ class LookupPage(QWidget):
         self.results.viewport().repaint()
         self.result_painted.emit(result)
         open_best, self._open_on_result = self._open_on_result, False
-        if self.stack.currentWidget() is self.file_view:
+        if self._file_view is not None and self.stack.currentWidget() is self._file_view:
             return
         if result.open_directly is not None:
             self.open_customer(result.open_directly)
