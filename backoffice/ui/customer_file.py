@@ -150,11 +150,11 @@ class IdentityForm(QWidget):
         buttons = QHBoxLayout()
         self.save_button = QPushButton("&Enregistrer les modifications")
         self.save_button.setObjectName("saveIdentity")
-        self.save_button.setVisible(ctx.can(Permission.CUSTOMER_EDIT))
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        self.save_button.setVisible(ctx.can(Permission.CUSTOMER_EDIT))  # once parented: never a stray window
         self.error = QLabel()
         self.error.setObjectName("identityError")
         self.error.setWordWrap(True)
@@ -319,10 +319,10 @@ class CustomerFileView(QWidget):
         self.merge_button.setObjectName("mergeButton")
         self.merge_button.clicked.connect(self._merge)
         can_merge = ctx.can(Permission.CUSTOMER_MERGE)
-        self.duplicate_choice.setVisible(can_merge)
-        self.merge_button.setVisible(can_merge)
         dup_layout.addWidget(self.duplicate_choice)
         dup_layout.addWidget(self.merge_button)
+        self.duplicate_choice.setVisible(can_merge)  # once parented: never a stray window
+        self.merge_button.setVisible(can_merge)
         self.duplicates.setVisible(False)
         layout.addWidget(self.duplicates)
 

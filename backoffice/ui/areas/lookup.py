@@ -245,7 +245,7 @@ class LookupPage(QWidget):
     def file_view(self) -> CustomerFileView:
         """Built on first use: its eight tabs would delay the main window the agent is waiting for."""
         if self._file_view is None:
-            view = CustomerFileView(self.ctx)
+            view = CustomerFileView(self.ctx, self.stack)  # parented at once: no stray window takes the focus
             view.setObjectName("customerFile")
             view.closed.connect(self.back_to_search)
             view.loaded.connect(self._remember)
