@@ -43,6 +43,7 @@ from backoffice.clock import PARIS
 from backoffice.errors import ConcurrentEdit
 from backoffice.ui.context import AppContext
 from backoffice.ui.operations import error_text
+from backoffice.ui.persist import fit_columns, remember_header
 from backoffice.workflows import customers
 from backoffice.workflows.customers import CustomerFile, Identity
 from backoffice.workflows.permissions import Permission
@@ -117,6 +118,7 @@ def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
+    fit_columns(table.horizontalHeader())
 
 
 class IdentityForm(QWidget):
@@ -169,6 +171,9 @@ class IdentityForm(QWidget):
         conflict_layout.addWidget(self.conflict_text)
         self.conflict_table = _table(("Champ", "Valeur enregistrée", "Votre saisie"), "conflictTable")
         conflict_layout.addWidget(self.conflict_table)
+        remember_header(
+            ctx, self.conflict_table.horizontalHeader(), "customer_file/conflict", fit_to_contents=True
+        )
         reload_row = QHBoxLayout()
         self.keep_button = QPushButton("Recharger en &gardant mes saisies")
         self.keep_button.setObjectName("reloadKeep")
@@ -364,6 +369,19 @@ class CustomerFileView(QWidget):
         self.tabs.addTab(self.timeline, "&Historique")
         layout.addWidget(self.tabs, 1)
 
+        remember_header(ctx, self.contracts.header(), "customer_file/contracts", fit_to_contents=True)
+        for table in (
+            self.locks,
+            self.documents,
+            self.verifications,
+            self.claims,
+            self.letters,
+            self.timeline,
+        ):
+            remember_header(
+                ctx, table.horizontalHeader(), f"customer_file/{table.objectName()}", fit_to_contents=True
+            )
+
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.closed.emit)
@@ -500,8 +518,7 @@ class CustomerFileView(QWidget):
                 QTreeWidgetItem(item, [cov.label, "", "", "", "", franchise])
             self.contracts.addTopLevelItem(item)
             item.setExpanded(c.active)
-        for column in range(self.contracts.columnCount()):
-            self.contracts.resizeColumnToContents(column)
+        fit_columns(self.contracts.header())  # once the active contracts are expanded
 
     def _show_account(self, file: CustomerFile) -> None:
         account = file.account

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -43,6 +42,7 @@ from backoffice.models import SendMethod
 from backoffice.ui.context import AppContext
 from backoffice.ui.operations import error_text
 from backoffice.ui.pdf_preview import PdfPreview
+from backoffice.ui.persist import remember_header
 from backoffice.workflows import letters as wf
 from backoffice.workflows.permissions import Permission
 
@@ -305,8 +305,8 @@ class LettersPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        remember_header(ctx, self.table.horizontalHeader(), "letters/archive", fit_to_contents=True)
         self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName("Courriers archivés")
         self.table.doubleClicked.connect(lambda _: self.reprint())

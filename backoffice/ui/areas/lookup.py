@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from backoffice.ui.context import AppContext
 from backoffice.ui.customer_file import CustomerFileView, fr_date, fr_datetime
 from backoffice.ui.operations import error_text
+from backoffice.ui.persist import remember_header
 from backoffice.workflows import lookup
 from backoffice.workflows.customers import CONTRACT_STATUS_LABELS, PRODUCT_LABELS, CustomerFile
 from backoffice.workflows.lookup import SearchFilters, SearchHit, SearchResult
@@ -205,6 +206,7 @@ class LookupPage(QWidget):
         for column, width in enumerate(COLUMN_WIDTHS):
             header.resizeSection(column, width)
         self.results.horizontalHeader().setStretchLastSection(True)
+        remember_header(ctx, header, "lookup/results")
         self.results.activated.connect(lambda index: self._open_row(index.row()))
         self.results.doubleClicked.connect(lambda index: self._open_row(index.row()))
         splitter.addWidget(self.results)

@@ -45,6 +45,7 @@ from backoffice.models.documents import DOCUMENT_KIND_LABELS, ProofOfAddressKind
 from backoffice.ui.context import AppContext
 from backoffice.ui.document_viewer import DocumentViewer
 from backoffice.ui.operations import error_text
+from backoffice.ui.persist import remember_header
 from backoffice.workflows import verification as wf
 from backoffice.workflows.documents import DocumentContent, DocumentInfo, open_document
 
@@ -275,6 +276,7 @@ class VerificationPage(QWidget):
         self.results.setHeaderLabels(["Contrôle", "Résultat", "Motif"])
         self.results.setColumnWidth(0, 210)
         self.results.setColumnWidth(1, 95)
+        remember_header(self.ctx, self.results.header(), "verification/checks")
         self.results.setWordWrap(True)
         self.results.setMinimumHeight(200)
         self.results.currentItemChanged.connect(self._result_selected)
