@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -320,10 +321,12 @@ class LettersPage(QWidget):
         self.post_button.clicked.connect(lambda: self.mark_sent(SendMethod.POST))
         self.email_button = QPushButton("Envoyé par courriel")
         self.email_button.clicked.connect(lambda: self.mark_sent(SendMethod.EMAIL))
-        archive_buttons = QHBoxLayout()
-        for button in (self.reprint_button, self.save_button, self.post_button, self.email_button):
-            archive_buttons.addWidget(button)
-        archive_buttons.addStretch(1)
+        archive_buttons = QGridLayout()  # two rows: the form and the preview share a 1366-pixel screen
+        for index, button in enumerate(
+            (self.reprint_button, self.save_button, self.post_button, self.email_button)
+        ):
+            archive_buttons.addWidget(button, index // 2, index % 2)
+        archive_buttons.setColumnStretch(2, 1)
         archive_box = QGroupBox("Courriers archivés du client")
         archive_layout = QVBoxLayout(archive_box)
         archive_layout.addWidget(self.table, 1)

@@ -395,7 +395,7 @@ class LockEventsTab(QWidget):
         self.period = PeriodPicker(end - timedelta(days=29), end, "lockPeriod")
         self.reason = QComboBox()
         self.reason.setObjectName("reasonFilter")
-        self.reason.addItem("Tous les motifs", None)
+        self.reason.addItem("Tous les motifs")
         for reason in LockReason:
             self.reason.addItem(LOCK_REASON_LABELS[reason], reason)
         self.review_state = QComboBox()
@@ -404,7 +404,7 @@ class LockEventsTab(QWidget):
             self.review_state.addItem(le.REVIEW_STATE_LABELS[state], state)
         self.agent = QComboBox()
         self.agent.setObjectName("agentFilter")
-        self.agent.addItem("Tous les agents", None)
+        self.agent.addItem("Tous les agents")
         self.client = QLineEdit()
         self.client.setObjectName("clientFilter")
         self.client.setPlaceholderText("TI0001234567")
@@ -422,6 +422,9 @@ class LockEventsTab(QWidget):
         reset.clicked.connect(self.reset_filters)
         for edit in (self.client, self.origin, self.country):
             edit.returnPressed.connect(self.apply_filters)
+        for combo in (self.reason, self.agent):  # long labels elided: the filters fit a 1366-pixel screen
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
 
         grid = QGridLayout()
         grid.addWidget(QLabel("Période"), 0, 0)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStyle,
     QTabWidget,
@@ -278,7 +280,7 @@ class VerificationPage(QWidget):
         self.results.setColumnWidth(1, 95)
         remember_header(self.ctx, self.results.header(), "verification/checks")
         self.results.setWordWrap(True)
-        self.results.setMinimumHeight(200)
+        self.results.setMinimumHeight(120)
         self.results.currentItemChanged.connect(self._result_selected)
         self.result_detail = QLabel("")
         self.result_detail.setObjectName("resultDetail")
@@ -293,7 +295,7 @@ class VerificationPage(QWidget):
         form = QFormLayout()
         self.reject_reason = QComboBox()
         self.reject_reason.setObjectName("rejectReason")
-        self.reject_reason.addItem("— motif de refus —", None)
+        self.reject_reason.addItem("— motif de refus —")
         for reason in wf.RejectionReason:
             self.reject_reason.addItem(reason.label, reason)
         self.comment = QLineEdit()
@@ -316,7 +318,15 @@ class VerificationPage(QWidget):
             buttons.addWidget(button)
         decision_layout.addLayout(buttons)
         layout.addWidget(decision)
-        return panel
+        scroll = QScrollArea()  # on a 768-pixel-high laptop screen the column scrolls instead of overflowing
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(
+            panel.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        )
+        return scroll
 
     # ---- plumbing -------------------------------------------------------------------------------------
 
