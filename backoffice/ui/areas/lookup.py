@@ -164,12 +164,12 @@ class LookupPage(QWidget):
         filters = QHBoxLayout()
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
-        self.status_filter.addItem("Tous les contrats")  # no data: None would cost a slow conversion
+        self.status_filter.addItem("Tous les contrats", None)
         for status, label in CONTRACT_STATUS_LABELS.items():
             self.status_filter.addItem(f"Contrat {label.lower()}", status)
         self.product_filter = QComboBox()
         self.product_filter.setObjectName("productFilter")
-        self.product_filter.addItem("Tous les produits")
+        self.product_filter.addItem("Tous les produits", None)
         for product, label in PRODUCT_LABELS.items():
             self.product_filter.addItem(label, product)
         self.locked_filter = QCheckBox("Espace assuré &bloqué")

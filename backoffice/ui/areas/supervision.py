@@ -395,7 +395,7 @@ class LockEventsTab(QWidget):
         self.period = PeriodPicker(end - timedelta(days=29), end, "lockPeriod")
         self.reason = QComboBox()
         self.reason.setObjectName("reasonFilter")
-        self.reason.addItem("Tous les motifs")
+        self.reason.addItem("Tous les motifs", None)
         for reason in LockReason:
             self.reason.addItem(LOCK_REASON_LABELS[reason], reason)
         self.review_state = QComboBox()
@@ -404,7 +404,7 @@ class LockEventsTab(QWidget):
             self.review_state.addItem(le.REVIEW_STATE_LABELS[state], state)
         self.agent = QComboBox()
         self.agent.setObjectName("agentFilter")
-        self.agent.addItem("Tous les agents")
+        self.agent.addItem("Tous les agents", None)
         self.client = QLineEdit()
         self.client.setObjectName("clientFilter")
         self.client.setPlaceholderText("TI0001234567")

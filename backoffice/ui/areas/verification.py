@@ -295,7 +295,7 @@ class VerificationPage(QWidget):
         form = QFormLayout()
         self.reject_reason = QComboBox()
         self.reject_reason.setObjectName("rejectReason")
-        self.reject_reason.addItem("— motif de refus —")
+        self.reject_reason.addItem("— motif de refus —", None)
         for reason in wf.RejectionReason:
             self.reject_reason.addItem(reason.label, reason)
         self.comment = QLineEdit()
