@@ -7,8 +7,10 @@ illegal move, writes a ``ClaimTransition`` row and is audited. "Take next" locks
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -216,6 +218,7 @@ class RetriageBatch:
     count: int
     last_id: int
     changed: int
+    skipped: int = 0  # changed meanwhile by a handler (version moved on): left as the handler saved it
 
 
 # ---- intake ----------------------------------------------------------------------------------------------------
@@ -455,24 +458,55 @@ def import_claims(session: Session, actor: Actor, records: Iterable[Any]) -> Imp
 # ---- triage ----------------------------------------------------------------------------------------------------
 
 
-def _compute(session: Session, claims: list[Claim]) -> dict[int, TriageResult]:
-    """Gather the facts of many claims in a few queries, then run the pure engine on each."""
+#: The claim columns the engine reads (``_compute`` takes ORM claims or Core rows holding at least these).
+FACT_COLUMNS = (
+    Claim.id,
+    Claim.contract_id,
+    Claim.customer_id,
+    Claim.claim_type,
+    Claim.occurred_on,
+    Claim.known_on,
+    Claim.declared_at,
+    Claim.departement,
+    Claim.catnat_decree_published_on,
+    Claim.estimated_amount,
+    Claim.safety_parts_declared,
+    Claim.keys_available,
+    Claim.vehicle_drivable,
+    Claim.third_party,
+)
+
+
+def _compute(
+    session: Session, claims: Sequence[Any], scope: Select[Any] | None = None
+) -> dict[int, TriageResult]:
+    """Gather the facts of many claims in a few set-based queries, then run the pure engine on each.
+
+    ``claims`` are ORM claims or Core rows with the ``FACT_COLUMNS``; ``scope``, when given, is a select of
+    exactly their ids (a range query), so the fact queries take it as a subquery instead of long id lists.
+    """
     if not claims:
         return {}
     settings = settings_of(session).claims
-    contract_ids = {c.contract_id for c in claims}
-    customer_ids = {c.customer_id for c in claims}
-    claim_ids = [c.id for c in claims]
+    session.flush()  # the fact queries below run on the connection, past the ORM's autoflush
+    conn = session.connection()
+    claim_ids: Any = scope if scope is not None else [c.id for c in claims]
+    contract_ids: Any = {c.contract_id for c in claims}
+    customer_ids: Any = {c.customer_id for c in claims}
+    if scope is not None:
+        batch = scope.subquery()
+        contract_ids = select(Claim.contract_id).where(Claim.id.in_(select(batch.c.id)))
+        customer_ids = select(Claim.customer_id).where(Claim.id.in_(select(batch.c.id)))
     contracts = {
         row.id: row
-        for row in session.execute(
+        for row in conn.execute(
             select(Contract.id, Contract.status, Contract.start_date, Contract.end_date).where(
                 Contract.id.in_(contract_ids)
             )
         )
     }
     coverages: dict[int, list[CoverageFacts]] = defaultdict(list)
-    for cov in session.execute(
+    for cov in conn.execute(
         select(
             Coverage.contract_id, Coverage.code, Coverage.deductible, Coverage.start_date, Coverage.end_date
         ).where(Coverage.contract_id.in_(contract_ids))
@@ -481,25 +515,26 @@ def _compute(session: Session, claims: list[Claim]) -> dict[int, TriageResult]:
             CoverageFacts(cov.code, cov.deductible, cov.start_date, cov.end_date)
         )
     history: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    for row in session.execute(
+    for customer_id, other_id, occurred_on in conn.execute(
         select(Claim.customer_id, Claim.id, Claim.occurred_on).where(Claim.customer_id.in_(customer_ids))
     ):
-        history[row.customer_id].append((row.id, row.occurred_on))
+        history[customer_id].append((other_id, occurred_on))
     bank_changes = {
         row.id: row.iban_changed_at
-        for row in session.execute(
+        for row in conn.execute(
             select(Customer.id, Customer.iban_changed_at).where(
                 Customer.id.in_(customer_ids), Customer.iban_changed_at.is_not(None)
             )
         )
     }
     photos = dict(
-        session.execute(
+        conn.execute(
             select(Document.claim_id, func.count())
             .where(Document.claim_id.in_(claim_ids), Document.kind == DocumentKind.CLAIM_PHOTO)
             .group_by(Document.claim_id)
         ).all()
     )
+    coverage_facts = {contract_id: tuple(found) for contract_id, found in coverages.items()}
     results = {}
     for claim in claims:
         contract = contracts[claim.contract_id]
@@ -512,7 +547,7 @@ def _compute(session: Session, claims: list[Claim]) -> dict[int, TriageResult]:
             contract_status=contract.status,
             contract_start=contract.start_date,
             contract_end=contract.end_date,
-            coverages=tuple(coverages[claim.contract_id]),
+            coverages=coverage_facts.get(claim.contract_id, ()),
             departement=claim.departement,
             catnat_decree_published_on=claim.catnat_decree_published_on,
             estimated_amount=claim.estimated_amount,
@@ -528,29 +563,56 @@ def _compute(session: Session, claims: list[Claim]) -> dict[int, TriageResult]:
     return results
 
 
-def _triage_values(result: TriageResult, override: dict[str, Any] | None) -> dict[str, Any]:
-    """The columns a triage sets; a handler's override (kept in the JSON) wins over the engine."""
-    stored = result.as_json()
+def _fingerprint(result: TriageResult, override: Mapping[str, Any] | None) -> str:
+    """A short digest of a triage (override included), kept in the stored JSON so a re-triage can tell whether
+    the new result differs by reading this one value instead of the whole JSON (and without encoding it)."""
+    parts = [f"{f.part}\x1f{f.rule}\x1f{f.title}\x1f{f.text}" for f in result.findings]
+    parts.append(
+        repr(
+            (
+                result.late_declaration,
+                result.declaration_deadline,
+                result.covered,
+                result.coverage_code,
+                result.deductible,
+                result.flags,
+                result.priority,
+                result.appraisal_mode,
+                result.fraud_referral,
+            )
+        )
+    )
+    if override:
+        parts.append(json.dumps(override, sort_keys=True))
+    return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def _decided(result: TriageResult, override: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The decision columns: the engine's, except where a handler's override (kept in the JSON) says otherwise."""
     values = {
         "priority": result.priority,
         "appraisal_mode": result.appraisal_mode,
         "fraud_referral": result.fraud_referral,
+        "late_declaration": result.late_declaration,
+        "deductible_applied": result.deductible,
     }
     if override:
-        stored["override"] = override
         if "priority" in override:
             values["priority"] = Priority(override["priority"])
         if "appraisal_mode" in override:
             values["appraisal_mode"] = AppraisalMode(override["appraisal_mode"])
         if "fraud_referral" in override:
             values["fraud_referral"] = bool(override["fraud_referral"])
-    values.update(
-        triage=stored,
-        flags=list(result.flags),
-        late_declaration=result.late_declaration,
-        deductible_applied=result.deductible,
-    )
     return values
+
+
+def _triage_values(result: TriageResult, override: dict[str, Any] | None) -> dict[str, Any]:
+    """The columns a triage sets; a handler's override (kept in the JSON) wins over the engine."""
+    stored = result.as_json()
+    if override:
+        stored["override"] = override
+    stored["fingerprint"] = _fingerprint(result, override)
+    return {**_decided(result, override), "triage": stored, "flags": list(result.flags)}
 
 
 def _apply_triage(claim: Claim, result: TriageResult) -> None:
@@ -653,56 +715,89 @@ def confirm_triage(
     return ClaimRef(claim.id, claim.number, claim.status, claim.version)
 
 
+#: The stored triage columns a re-triage compares with the new result (the JSON by its fingerprint).
+_STORED_TRIAGE = (
+    Claim.version,
+    Claim.priority,
+    Claim.appraisal_mode,
+    Claim.fraud_referral,
+    Claim.late_declaration,
+    Claim.deductible_applied,
+    Claim.triage["fingerprint"].as_string().label("fingerprint"),
+    Claim.triage["override"].label("override"),
+)
+
+
 def retriage_open_claims(
     session: Session, actor: Actor, *, after_id: int = 0, limit: int | None = None
 ) -> RetriageBatch:
     """Re-run the engine on one batch of open claims (by id), e.g. after a rule or setting changed.
 
-    Handler overrides are kept. Call it repeatedly with ``after_id=batch.last_id`` (see ``retriage_all``).
+    The batch is read as plain rows (no ORM objects), its facts in a few set-based queries; only the claims whose
+    result changed are written, in one executemany UPDATE that bumps their version, and only if their version is
+    still the one read (a claim a handler saved meanwhile keeps the handler's triage and counts as skipped).
+    Handler overrides are kept. One audit record sums the batch up. Call it repeatedly with
+    ``after_id=batch.last_id`` (see ``retriage_all``).
     """
     require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
     size = limit or settings_of(session).claims.retriage_batch_size
-    claims = list(
-        session.execute(
-            select(Claim)
-            .where(Claim.status.in_(OPEN_CLAIM_STATUSES), Claim.id > after_id)
-            .order_by(Claim.id)
-            .limit(size)
-        ).scalars()
+    open_after = (Claim.status.in_(OPEN_CLAIM_STATUSES), Claim.id > after_id)
+    rows = (
+        session.connection()
+        .execute(select(*FACT_COLUMNS, *_STORED_TRIAGE).where(*open_after).order_by(Claim.id).limit(size))
+        .all()
     )
-    if not claims:
+    if not rows:
         return RetriageBatch(0, after_id, 0)
-    results = _compute(session, claims)
+    first, last = rows[0].id, rows[-1].id
+    scope = select(Claim.id).where(*open_after, Claim.id <= last)
+    results = _compute(session, rows, scope)
     params = []
-    for claim in claims:
-        values = _triage_values(results[claim.id], (claim.triage or {}).get("override"))
-        if any(getattr(claim, k) != v for k, v in values.items()):
-            params.append({"b_id": claim.id, **values})
-    moment = now(session)
+    for row in rows:
+        result = results[row.id]
+        if _fingerprint(result, row.override) == row.fingerprint and all(
+            getattr(row, name) == value for name, value in _decided(result, row.override).items()
+        ):
+            continue
+        params.append({"b_id": row.id, "b_version": row.version, **_triage_values(result, row.override)})
+    written = 0
     if params:
-        session.execute(
-            update(CLAIM_TABLE)
-            .where(CLAIM_TABLE.c.id == bindparam("b_id"))
-            .values(
-                **{k: bindparam(k) for k in params[0] if k != "b_id"},
-                version=CLAIM_TABLE.c.version + 1,
-                updated_at=moment,
-            ),
-            params,
-            execution_options={"synchronize_session": False},
+        written = (
+            session.connection()
+            .execute(
+                update(CLAIM_TABLE)
+                .where(CLAIM_TABLE.c.id == bindparam("b_id"), CLAIM_TABLE.c.version == bindparam("b_version"))
+                .values(
+                    **{k: bindparam(k) for k in params[0] if not k.startswith("b_")},
+                    version=CLAIM_TABLE.c.version + 1,
+                    updated_at=now(session),
+                ),
+                params,
+            )
+            .rowcount
         )
-    session.expunge_all()
-    last = claims[-1].id
+    skipped = len(params) - written
     audit.record(
         session,
         actor,
         "claims.retriage",
-        f"Nouveau tri de {len(claims)} sinistre(s) ouvert(s) (n° interne {claims[0].id} à {last}) : "
-        f"{len(params)} résultat(s) changé(s)",
+        f"Nouveau tri de {len(rows)} sinistre(s) ouvert(s) (n° interne {first} à {last}) : "
+        f"{written} résultat(s) changé(s)"
+        + (
+            f", {skipped} modifié(s) entre-temps par un gestionnaire et laissé(s) tel(s) quel(s)"
+            if skipped
+            else ""
+        ),
         target_type="claim",
-        details={"first_id": claims[0].id, "last_id": last, "changed": len(params)},
+        details={
+            "first_id": first,
+            "last_id": last,
+            "count": len(rows),
+            "changed": written,
+            "skipped": skipped,
+        },
     )
-    return RetriageBatch(len(claims), last, len(params))
+    return RetriageBatch(len(rows), last, written, skipped)
 
 
 def retriage_all(db: Database, actor: Actor, progress: Callable[[int], None] | None = None) -> int:

@@ -186,9 +186,18 @@ def fr_amount(amount: Decimal) -> str:
 
 
 def _holiday_rules(state: _State) -> HolidayRules:
-    return HolidayRules.for_departement(
-        state.facts.departement or "", whit_monday=state.settings.whit_monday_is_holiday
-    )
+    return _rules_for(state.facts.departement or "", state.settings.whit_monday_is_holiday)
+
+
+@lru_cache(maxsize=256)
+def _rules_for(departement: str, whit_monday: bool) -> HolidayRules:
+    return HolidayRules.for_departement(departement, whit_monday=whit_monday)
+
+
+@lru_cache(maxsize=65536)
+def _working_days(start: date, end: date, rules: HolidayRules) -> int:
+    """Cached: a re-triage counts the same (knowledge date, declaration date) spans over and over."""
+    return working_days_between(start, end, rules)
 
 
 @lru_cache(maxsize=16384)
@@ -240,7 +249,7 @@ def rule_declaration_delay(state: _State, rule: Rule) -> None:
     days, which = _declaration_days(state)
     rules = _holiday_rules(state)
     state.deadline, skipped = _working_deadline(f.known_on, days, rules)
-    elapsed = working_days_between(f.known_on, f.declared_on, rules)
+    elapsed = _working_days(f.known_on, f.declared_on, rules)
     state.late = f.declared_on > state.deadline
     holidays = f" (jours fériés non comptés : {', '.join(skipped)})" if skipped else ""
     verdict = (
