@@ -642,10 +642,27 @@ def check_claim_version(session: Session, claim: Claim, expected_version: int | 
         )
 
 
+def claim_for(
+    session: Session,
+    actor: Actor,
+    claim_id: int,
+    permission: Permission,
+    *,
+    expected_version: int | None = None,
+) -> Claim:
+    """The claim an action is about: loaded, the actor's right checked on it (a refusal is audited), and still at
+    the version the caller's screen loaded (``ConcurrentEdit`` naming who changed it otherwise)."""
+    claim = load_claim(session, claim_id)
+    require(
+        session, actor, permission, target_type="claim", target_id=claim.id, customer_id=claim.customer_id
+    )
+    check_claim_version(session, claim, expected_version)
+    return claim
+
+
 def compute_triage(session: Session, actor: Actor, claim_id: int) -> TriageResult:
     """Run the engine on one claim without storing anything (what the handler sees before confirming)."""
-    require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim", target_id=claim_id)
-    claim = load_claim(session, claim_id)
+    claim = claim_for(session, actor, claim_id, Permission.CLAIM_TRIAGE)
     return _compute(session, [claim])[claim.id]
 
 
@@ -661,16 +678,7 @@ def confirm_triage(
     reason: str = "",
 ) -> ClaimRef:
     """The handler validates the engine's triage (déclaré → trié), overriding any part with a mandatory reason."""
-    claim = load_claim(session, claim_id)
-    require(
-        session,
-        actor,
-        Permission.CLAIM_TRIAGE,
-        target_type="claim",
-        target_id=claim.id,
-        customer_id=claim.customer_id,
-    )
-    check_claim_version(session, claim, expected_version)
+    claim = claim_for(session, actor, claim_id, Permission.CLAIM_TRIAGE, expected_version=expected_version)
     result = _compute(session, [claim])[claim.id]
     override: dict[str, Any] = {}
     changes = []
@@ -967,15 +975,7 @@ def take_next_retrying(db: Database, actor: Actor, *, attempts: int = 5) -> Clai
 
 def release_claim(session: Session, actor: Actor, claim_id: int) -> ClaimRef:
     """Put a claim the handler took back into the queue."""
-    claim = load_claim(session, claim_id)
-    require(
-        session,
-        actor,
-        Permission.CLAIM_TRIAGE,
-        target_type="claim",
-        target_id=claim.id,
-        customer_id=claim.customer_id,
-    )
+    claim = claim_for(session, actor, claim_id, Permission.CLAIM_TRIAGE)
     if claim.handler_id != actor.agent_id:
         raise InvalidInput(f"Le sinistre {claim.number} ne vous est pas attribué.")
     claim.handler_id = None
@@ -1048,11 +1048,7 @@ def _change_status(
     reason_required: bool,
     expected_version: int | None,
 ) -> ClaimRef:
-    claim = load_claim(session, claim_id)
-    require(
-        session, actor, permission, target_type="claim", target_id=claim.id, customer_id=claim.customer_id
-    )
-    check_claim_version(session, claim, expected_version)
+    claim = claim_for(session, actor, claim_id, permission, expected_version=expected_version)
     if reason_required and not reason.strip():
         raise InvalidInput("Un motif est obligatoire.", "reason")
     touch_claim(session, claim, actor)
@@ -1144,15 +1140,7 @@ def reopen_claim(
 
 
 def claim_detail(session: Session, actor: Actor, claim_id: int) -> ClaimDetail:
-    claim = load_claim(session, claim_id)
-    require(
-        session,
-        actor,
-        Permission.CLAIM_TRIAGE,
-        target_type="claim",
-        target_id=claim.id,
-        customer_id=claim.customer_id,
-    )
+    claim = claim_for(session, actor, claim_id, Permission.CLAIM_TRIAGE)
     customer = session.get(Customer, claim.customer_id)
     contract = session.get(Contract, claim.contract_id)
     assert customer is not None and contract is not None
