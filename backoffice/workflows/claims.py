@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 from uuid import uuid4
 
-from sqlalchemy import Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import Select, Table, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from backoffice.checks.identifiers import normalize_contract_number
@@ -564,8 +564,8 @@ def _compute(
 
 
 def _fingerprint(result: TriageResult, override: Mapping[str, Any] | None) -> str:
-    """A short digest of a triage (override included), kept in the stored JSON so a re-triage can tell whether
-    the new result differs by reading this one value instead of the whole JSON (and without encoding it)."""
+    """A short digest of a triage (override included), stored beside it so a re-triage can tell whether the new
+    result differs by reading this one value instead of the whole JSON (and without encoding it)."""
     parts = [f"{f.part}\x1f{f.rule}\x1f{f.title}\x1f{f.text}" for f in result.findings]
     parts.append(
         repr(
@@ -611,8 +611,12 @@ def _triage_values(result: TriageResult, override: dict[str, Any] | None) -> dic
     stored = result.as_json()
     if override:
         stored["override"] = override
-    stored["fingerprint"] = _fingerprint(result, override)
-    return {**_decided(result, override), "triage": stored, "flags": list(result.flags)}
+    return {
+        **_decided(result, override),
+        "triage": stored,
+        "triage_fingerprint": _fingerprint(result, override),
+        "flags": list(result.flags),
+    }
 
 
 def _apply_triage(claim: Claim, result: TriageResult) -> None:
@@ -731,8 +735,9 @@ _STORED_TRIAGE = (
     Claim.fraud_referral,
     Claim.late_declaration,
     Claim.deductible_applied,
-    Claim.triage["fingerprint"].as_string().label("fingerprint"),
-    Claim.triage["override"].label("override"),
+    Claim.triage_fingerprint,
+    # Only the overridden claims (they carry a reason) have their JSON read.
+    case((Claim.override_reason.is_not(None), Claim.triage["override"])).label("override"),
 )
 
 
@@ -763,7 +768,7 @@ def retriage_open_claims(
     params = []
     for row in rows:
         result = results[row.id]
-        if _fingerprint(result, row.override) == row.fingerprint and all(
+        if _fingerprint(result, row.override) == row.triage_fingerprint and all(
             getattr(row, name) == value for name, value in _decided(result, row.override).items()
         ):
             continue

@@ -1,0 +1,37 @@
+"""claims performance: triage fingerprint column, index of the held claims in queue order
+
+Revision ID: 0011_claims_perf
+Revises: 0006_claims
+Create Date: 2026-11-26 08:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011_claims_perf"
+down_revision: str | None = "0006_claims"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Nullable: existing claims get theirs at the next re-triage (no fingerprint reads as "changed").
+    op.add_column("claim", sa.Column("triage_fingerprint", sa.String(length=24), nullable=True))
+    held = sa.text("handler_id IS NOT NULL")
+    op.create_index(
+        "ix_claim_held",
+        "claim",
+        ["status", "priority", "declared_at"],
+        unique=False,
+        sqlite_where=held,
+        postgresql_where=held,
+        if_not_exists=True,
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_claim_held", table_name="claim", if_exists=True)
+    with op.batch_alter_table("claim") as batch:
+        batch.drop_column("triage_fingerprint")
