@@ -301,7 +301,7 @@ def _insert(session: Session, actor: Actor, data: Declaration, contract: Contrac
             comment=f"Déclaration ({data.channel.value})",
         )
     )
-    _apply_triage(claim, _compute(session, [claim])[claim.id])
+    _apply_triage(claim, _compute_one(session, claim.id))
     session.flush()
     return claim
 
@@ -458,7 +458,13 @@ def import_claims(session: Session, actor: Actor, records: Iterable[Any]) -> Imp
 # ---- triage ----------------------------------------------------------------------------------------------------
 
 
-#: The claim columns the engine reads (``_compute`` takes ORM claims or Core rows holding at least these).
+_PHOTOS = (
+    select(func.count())
+    .where(Document.claim_id == Claim.id, Document.kind == DocumentKind.CLAIM_PHOTO)
+    .correlate(Claim)
+    .scalar_subquery()
+)
+#: What the engine needs from a claim, its contract and its customer, read as one plain row per claim.
 FACT_COLUMNS = (
     Claim.id,
     Claim.contract_id,
@@ -474,93 +480,92 @@ FACT_COLUMNS = (
     Claim.keys_available,
     Claim.vehicle_drivable,
     Claim.third_party,
+    Contract.status.label("contract_status"),
+    Contract.start_date.label("contract_start"),
+    Contract.end_date.label("contract_end"),
+    Customer.iban_changed_at,
+    _PHOTOS.label("photo_count"),
 )
 
 
-def _compute(
-    session: Session, claims: Sequence[Any], scope: Select[Any] | None = None
-) -> dict[int, TriageResult]:
-    """Gather the facts of many claims in a few set-based queries, then run the pure engine on each.
+def _facts_select(*extra: Any) -> Select[Any]:
+    return (
+        select(*FACT_COLUMNS, *extra)
+        .select_from(Claim)
+        .join(Contract, Contract.id == Claim.contract_id)
+        .join(Customer, Customer.id == Claim.customer_id)
+    )
 
-    ``claims`` are ORM claims or Core rows with the ``FACT_COLUMNS``; ``scope``, when given, is a select of
-    exactly their ids (a range query), so the fact queries take it as a subquery instead of long id lists.
+
+def _facts_of(session: Session, claim_id: int) -> Any:
+    session.flush()  # read on the connection, past the ORM's autoflush: the caller's changes must be there
+    row = session.connection().execute(_facts_select().where(Claim.id == claim_id)).first()
+    if row is None:
+        raise NotFound(f"Sinistre introuvable (n° interne {claim_id}).")
+    return row
+
+
+def _compute(
+    session: Session, rows: Sequence[Any], scope: Select[Any] | None = None
+) -> dict[int, TriageResult]:
+    """Run the pure engine on claims read as ``_facts_select`` rows, with their coverages and their customers'
+    other claims gathered in two set-based queries.
+
+    ``scope``, when given, is a select of exactly their ids (a range query): the queries take it as a subquery
+    instead of long id lists.
     """
-    if not claims:
+    if not rows:
         return {}
     settings = settings_of(session).claims
-    session.flush()  # the fact queries below run on the connection, past the ORM's autoflush
     conn = session.connection()
-    claim_ids: Any = scope if scope is not None else [c.id for c in claims]
-    contract_ids: Any = {c.contract_id for c in claims}
-    customer_ids: Any = {c.customer_id for c in claims}
+    contract_ids: Any = {r.contract_id for r in rows}
+    customer_ids: Any = {r.customer_id for r in rows}
     if scope is not None:
         batch = scope.subquery()
         contract_ids = select(Claim.contract_id).where(Claim.id.in_(select(batch.c.id)))
         customer_ids = select(Claim.customer_id).where(Claim.id.in_(select(batch.c.id)))
-    contracts = {
-        row.id: row
-        for row in conn.execute(
-            select(Contract.id, Contract.status, Contract.start_date, Contract.end_date).where(
-                Contract.id.in_(contract_ids)
-            )
-        )
-    }
     coverages: dict[int, list[CoverageFacts]] = defaultdict(list)
-    for cov in conn.execute(
+    for contract_id, code, deductible, start, end in conn.execute(
         select(
             Coverage.contract_id, Coverage.code, Coverage.deductible, Coverage.start_date, Coverage.end_date
         ).where(Coverage.contract_id.in_(contract_ids))
     ):
-        coverages[cov.contract_id].append(
-            CoverageFacts(cov.code, cov.deductible, cov.start_date, cov.end_date)
-        )
+        coverages[contract_id].append(CoverageFacts(code, deductible, start, end))
     history: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for customer_id, other_id, occurred_on in conn.execute(
         select(Claim.customer_id, Claim.id, Claim.occurred_on).where(Claim.customer_id.in_(customer_ids))
     ):
         history[customer_id].append((other_id, occurred_on))
-    bank_changes = {
-        row.id: row.iban_changed_at
-        for row in conn.execute(
-            select(Customer.id, Customer.iban_changed_at).where(
-                Customer.id.in_(customer_ids), Customer.iban_changed_at.is_not(None)
-            )
-        )
-    }
-    photos = dict(
-        conn.execute(
-            select(Document.claim_id, func.count())
-            .where(Document.claim_id.in_(claim_ids), Document.kind == DocumentKind.CLAIM_PHOTO)
-            .group_by(Document.claim_id)
-        ).all()
-    )
     coverage_facts = {contract_id: tuple(found) for contract_id, found in coverages.items()}
     results = {}
-    for claim in claims:
-        contract = contracts[claim.contract_id]
-        changed = bank_changes.get(claim.customer_id)
+    for row in rows:
+        changed = row.iban_changed_at
         facts = ClaimFacts(
-            claim_type=claim.claim_type,
-            occurred_on=claim.occurred_on,
-            known_on=claim.known_on,
-            declared_on=to_paris(claim.declared_at).date(),
-            contract_status=contract.status,
-            contract_start=contract.start_date,
-            contract_end=contract.end_date,
-            coverages=coverage_facts.get(claim.contract_id, ()),
-            departement=claim.departement,
-            catnat_decree_published_on=claim.catnat_decree_published_on,
-            estimated_amount=claim.estimated_amount,
-            safety_parts_declared=claim.safety_parts_declared,
-            keys_available=claim.keys_available,
-            vehicle_drivable=claim.vehicle_drivable,
-            third_party=claim.third_party,
-            photo_count=photos.get(claim.id, 0),
-            other_claim_dates=tuple(d for i, d in history[claim.customer_id] if i != claim.id),
+            claim_type=row.claim_type,
+            occurred_on=row.occurred_on,
+            known_on=row.known_on,
+            declared_on=to_paris(row.declared_at).date(),
+            contract_status=row.contract_status,
+            contract_start=row.contract_start,
+            contract_end=row.contract_end,
+            coverages=coverage_facts.get(row.contract_id, ()),
+            departement=row.departement,
+            catnat_decree_published_on=row.catnat_decree_published_on,
+            estimated_amount=row.estimated_amount,
+            safety_parts_declared=row.safety_parts_declared,
+            keys_available=row.keys_available,
+            vehicle_drivable=row.vehicle_drivable,
+            third_party=row.third_party,
+            photo_count=row.photo_count,
+            other_claim_dates=tuple(d for i, d in history[row.customer_id] if i != row.id),
             bank_details_changed_on=to_paris(changed).date() if changed else None,
         )
-        results[claim.id] = triage(facts, settings)
+        results[row.id] = triage(facts, settings)
     return results
+
+
+def _compute_one(session: Session, claim_id: int) -> TriageResult:
+    return _compute(session, [_facts_of(session, claim_id)])[claim_id]
 
 
 def _fingerprint(result: TriageResult, override: Mapping[str, Any] | None) -> str:
@@ -666,8 +671,16 @@ def claim_for(
 
 def compute_triage(session: Session, actor: Actor, claim_id: int) -> TriageResult:
     """Run the engine on one claim without storing anything (what the handler sees before confirming)."""
-    claim = claim_for(session, actor, claim_id, Permission.CLAIM_TRIAGE)
-    return _compute(session, [claim])[claim.id]
+    row = _facts_of(session, claim_id)
+    require(
+        session,
+        actor,
+        Permission.CLAIM_TRIAGE,
+        target_type="claim",
+        target_id=row.id,
+        customer_id=row.customer_id,
+    )
+    return _compute(session, [row])[row.id]
 
 
 def confirm_triage(
@@ -683,7 +696,7 @@ def confirm_triage(
 ) -> ClaimRef:
     """The handler validates the engine's triage (déclaré → trié), overriding any part with a mandatory reason."""
     claim = claim_for(session, actor, claim_id, Permission.CLAIM_TRIAGE, expected_version=expected_version)
-    result = _compute(session, [claim])[claim.id]
+    result = _compute_one(session, claim.id)
     override: dict[str, Any] = {}
     changes = []
     if priority is not None and priority is not result.priority:
@@ -757,7 +770,7 @@ def retriage_open_claims(
     open_after = (Claim.status.in_(OPEN_CLAIM_STATUSES), Claim.id > after_id)
     rows = (
         session.connection()
-        .execute(select(*FACT_COLUMNS, *_STORED_TRIAGE).where(*open_after).order_by(Claim.id).limit(size))
+        .execute(_facts_select(*_STORED_TRIAGE).where(*open_after).order_by(Claim.id).limit(size))
         .all()
     )
     if not rows:
