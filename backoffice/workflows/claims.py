@@ -42,6 +42,7 @@ from backoffice.models import (
 from backoffice.models.claims import CLAIM_STATUS_LABELS, CLAIM_TYPE_LABELS, OPEN_CLAIM_STATUSES
 from backoffice.workflows import audit
 from backoffice.workflows.context import Actor, now, settings_of, today
+from backoffice.workflows.documents import upload_document
 from backoffice.workflows.permissions import Permission, require
 from backoffice.workflows.triage import (
     APPRAISAL_LABELS,
@@ -206,6 +207,14 @@ class Declaration:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """A photo the customer sent, attached to the declaration by the agent."""
+
+    filename: str
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class ImportReport:
     imported: tuple[str, ...]  # claim numbers
     errors: tuple[tuple[int, str], ...] = field(
@@ -260,7 +269,9 @@ def _validate(session: Session, data: Declaration) -> Contract:
     return contract
 
 
-def _insert(session: Session, actor: Actor, data: Declaration, contract: Contract) -> Claim:
+def _insert(
+    session: Session, actor: Actor, data: Declaration, contract: Contract, photos: Sequence[Photo] = ()
+) -> Claim:
     moment = now(session)
     claim = Claim(
         number=f"tmp{uuid4().hex[:16]}",
@@ -301,6 +312,15 @@ def _insert(session: Session, actor: Actor, data: Declaration, contract: Contrac
             comment=f"Déclaration ({data.channel.value})",
         )
     )
+    for photo in photos:  # before the triage, which counts them (remote appraisal needs photos)
+        upload_document(
+            session,
+            actor,
+            claim_id=claim.id,
+            kind=DocumentKind.CLAIM_PHOTO,
+            filename=photo.filename,
+            content=photo.content,
+        )
     _apply_triage(claim, _compute_one(session, claim.id))
     session.flush()
     return claim
@@ -310,17 +330,24 @@ def claim_number(claim_id: int, declared_at: datetime) -> str:
     return f"SIN{to_paris(declared_at).year}{claim_id:09d}"
 
 
-def declare_claim(session: Session, actor: Actor, data: Declaration) -> ClaimRef:
-    """A phone declaration: validated, numbered, triaged at once (status "déclaré", waiting in the queue)."""
+def declare_claim(
+    session: Session, actor: Actor, data: Declaration, photos: Sequence[Photo] = ()
+) -> ClaimRef:
+    """A phone declaration: validated, numbered, its photos stored (``documents.upload_document``: same checks,
+    same French errors), triaged at once (status "déclaré", waiting in the queue).
+
+    One unit of work: a refused photo leaves no claim behind and the agent corrects the form.
+    """
     require(session, actor, Permission.CLAIM_DECLARE, target_type="claim")
     contract = _validate(session, data)
-    claim = _insert(session, actor, data, contract)
+    claim = _insert(session, actor, data, contract, photos)
     audit.record(
         session,
         actor,
         "claims.declare",
         f"Déclaration du sinistre {claim.number} ({CLAIM_TYPE_LABELS[claim.claim_type]}) sur le contrat "
-        f"{contract.number}, priorité {claim.priority.value if claim.priority else '—'}",
+        f"{contract.number}, priorité {claim.priority.value if claim.priority else '—'}"
+        + (f", {len(photos)} photo(s) jointe(s)" if photos else ""),
         target_type="claim",
         target_id=claim.id,
         customer_id=claim.customer_id,
