@@ -237,3 +237,18 @@ def test_agent_sees_only_the_declaration(qtbot, ui_context) -> None:  # type: ig
     area = _area(qtbot, ui_context)
     assert area.declare_button.isVisible() and not area.take_button.isVisible()
     assert not hasattr(area, "table")
+
+
+def test_the_claims_area_fits_a_laptop_screen(qtbot, ui_context, db, agents) -> None:  # type: ignore[no-untyped-def]
+    """1366×768 less the taskbar, the title bar, the menu and the status bar: about 1100×640 for the area."""
+    declare(db, agents["agent"], contract_number(db))
+    ui_context.actor = agents["claims_handler"]
+    area = _area(qtbot, ui_context)
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=WAIT)
+    area.take_next()
+    qtbot.waitUntil(lambda: area.detail.loaded is not None, timeout=WAIT)
+    assert area.minimumSizeHint().height() <= 640
+    area.resize(1100, 640)
+    qtbot.waitUntil(lambda: area.detail.confirm_button.isVisible(), timeout=WAIT)
+    button = area.detail.confirm_button
+    assert area.rect().contains(button.mapTo(area, button.rect().bottomRight()))
