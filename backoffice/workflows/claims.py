@@ -515,6 +515,9 @@ FACT_COLUMNS = (
 )
 
 
+_FACT_COUNT = len(FACT_COLUMNS)
+
+
 def _facts_select(*extra: Any) -> Select[Any]:
     return (
         select(*FACT_COLUMNS, *extra)
@@ -565,29 +568,49 @@ def _compute(
         history[customer_id].append((other_id, occurred_on))
     coverage_facts = {contract_id: tuple(found) for contract_id, found in coverages.items()}
     results = {}
-    for row in rows:
-        changed = row.iban_changed_at
+    # Rows unpacked by position (in FACT_COLUMNS order): far cheaper than 19 attribute lookups per claim.
+    for (
+        claim_id,
+        contract_id,
+        customer_id,
+        claim_type,
+        occurred_on,
+        known_on,
+        declared_at,
+        departement,
+        catnat,
+        amount,
+        safety_parts,
+        keys_available,
+        drivable,
+        third_party,
+        contract_status,
+        contract_start,
+        contract_end,
+        iban_changed_at,
+        photo_count,
+    ) in (tuple(row[:_FACT_COUNT]) for row in rows):
         facts = ClaimFacts(
-            claim_type=row.claim_type,
-            occurred_on=row.occurred_on,
-            known_on=row.known_on,
-            declared_on=to_paris(row.declared_at).date(),
-            contract_status=row.contract_status,
-            contract_start=row.contract_start,
-            contract_end=row.contract_end,
-            coverages=coverage_facts.get(row.contract_id, ()),
-            departement=row.departement,
-            catnat_decree_published_on=row.catnat_decree_published_on,
-            estimated_amount=row.estimated_amount,
-            safety_parts_declared=row.safety_parts_declared,
-            keys_available=row.keys_available,
-            vehicle_drivable=row.vehicle_drivable,
-            third_party=row.third_party,
-            photo_count=row.photo_count,
-            other_claim_dates=tuple(d for i, d in history[row.customer_id] if i != row.id),
-            bank_details_changed_on=to_paris(changed).date() if changed else None,
+            claim_type=claim_type,
+            occurred_on=occurred_on,
+            known_on=known_on,
+            declared_on=to_paris(declared_at).date(),
+            contract_status=contract_status,
+            contract_start=contract_start,
+            contract_end=contract_end,
+            coverages=coverage_facts.get(contract_id, ()),
+            departement=departement,
+            catnat_decree_published_on=catnat,
+            estimated_amount=amount,
+            safety_parts_declared=safety_parts,
+            keys_available=keys_available,
+            vehicle_drivable=drivable,
+            third_party=third_party,
+            photo_count=photo_count,
+            other_claim_dates=tuple(d for i, d in history[customer_id] if i != claim_id),
+            bank_details_changed_on=to_paris(iban_changed_at).date() if iban_changed_at else None,
         )
-        results[row.id] = triage(facts, settings)
+        results[claim_id] = triage(facts, settings)
     return results
 
 
@@ -767,7 +790,8 @@ def confirm_triage(
     return ClaimRef(claim.id, claim.number, claim.status, claim.version)
 
 
-#: The stored triage columns a re-triage compares with the new result (the JSON by its fingerprint).
+#: The stored triage columns a re-triage compares with the new result (the JSON by its fingerprint), in the
+#: order of ``_decided``'s values after the version.
 _STORED_TRIAGE = (
     Claim.version,
     Claim.priority,
@@ -807,12 +831,18 @@ def retriage_open_claims(
     results = _compute(session, rows, scope)
     params = []
     for row in rows:
-        result = results[row.id]
-        if _fingerprint(result, row.override) == row.triage_fingerprint and all(
-            getattr(row, name) == value for name, value in _decided(result, row.override).items()
-        ):
+        claim_id = row[0]
+        version, priority, mode, fraud, late, deductible, fingerprint, override = row[_FACT_COUNT:]
+        result = results[claim_id]
+        if _fingerprint(result, override) == fingerprint and (
+            priority,
+            mode,
+            fraud,
+            late,
+            deductible,
+        ) == tuple(_decided(result, override).values()):
             continue
-        params.append({"b_id": row.id, "b_version": row.version, **_triage_values(result, row.override)})
+        params.append({"b_id": claim_id, "b_version": version, **_triage_values(result, override)})
     written = 0
     if params:
         written = (

@@ -308,16 +308,20 @@ def rule_coverage(state: _State, rule: Rule) -> None:
     f = state.facts
     wanted = COVERAGE_FOR_TYPE[f.claim_type]
     state.coverage = next((c for code in wanted if (c := _coverage_on(f, code)) is not None), None)
-    kind = CLAIM_TYPE_LABELS[f.claim_type].lower()
-    if state.coverage is None:
-        names = " ou ".join(f"« {COVERAGE_LABELS[c]} »" for c in wanted)
-        text = f"Aucune garantie {names} à la date du sinistre : {kind} non couvert par le contrat."
-    elif not state.contract_in_force:
-        text = f"Garantie « {COVERAGE_LABELS[state.coverage.code]} » souscrite, mais le contrat n'était pas en vigueur."
-    else:
-        text = f"{CLAIM_TYPE_LABELS[f.claim_type]} couvert par la garantie « {COVERAGE_LABELS[state.coverage.code]} »."
     state.covered = state.coverage is not None and state.contract_in_force
-    state.add("coverage", rule, text, state.covered)
+    code = state.coverage.code if state.coverage else None
+    state.add("coverage", rule, _coverage_text(f.claim_type, code, state.contract_in_force), state.covered)
+
+
+@lru_cache(maxsize=256)
+def _coverage_text(claim_type: ClaimType, code: CoverageCode | None, in_force: bool) -> str:
+    if code is None:
+        names = " ou ".join(f"« {COVERAGE_LABELS[c]} »" for c in COVERAGE_FOR_TYPE[claim_type])
+        kind = CLAIM_TYPE_LABELS[claim_type].lower()
+        return f"Aucune garantie {names} à la date du sinistre : {kind} non couvert par le contrat."
+    if not in_force:
+        return f"Garantie « {COVERAGE_LABELS[code]} » souscrite, mais le contrat n'était pas en vigueur."
+    return f"{CLAIM_TYPE_LABELS[claim_type]} couvert par la garantie « {COVERAGE_LABELS[code]} »."
 
 
 def rule_deductible(state: _State, rule: Rule) -> None:
