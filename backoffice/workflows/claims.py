@@ -661,7 +661,9 @@ def _decided(result: TriageResult, override: Mapping[str, Any] | None) -> dict[s
     return values
 
 
-def _triage_values(result: TriageResult, override: dict[str, Any] | None) -> dict[str, Any]:
+def _triage_values(
+    result: TriageResult, override: dict[str, Any] | None, fingerprint: str | None = None
+) -> dict[str, Any]:
     """The columns a triage sets; a handler's override (kept in the JSON) wins over the engine."""
     stored = result.as_json()
     if override:
@@ -669,7 +671,7 @@ def _triage_values(result: TriageResult, override: dict[str, Any] | None) -> dic
     return {
         **_decided(result, override),
         "triage": stored,
-        "triage_fingerprint": _fingerprint(result, override),
+        "triage_fingerprint": fingerprint or _fingerprint(result, override),
         "flags": list(result.flags),
     }
 
@@ -834,15 +836,13 @@ def retriage_open_claims(
         claim_id = row[0]
         version, priority, mode, fraud, late, deductible, fingerprint, override = row[_FACT_COUNT:]
         result = results[claim_id]
-        if _fingerprint(result, override) == fingerprint and (
-            priority,
-            mode,
-            fraud,
-            late,
-            deductible,
-        ) == tuple(_decided(result, override).values()):
+        stored = (priority, mode, fraud, late, deductible)
+        new_fingerprint = _fingerprint(result, override)
+        if new_fingerprint == fingerprint and stored == tuple(_decided(result, override).values()):
             continue
-        params.append({"b_id": claim_id, "b_version": version, **_triage_values(result, override)})
+        params.append(
+            {"b_id": claim_id, "b_version": version, **_triage_values(result, override, new_fingerprint)}
+        )
     written = 0
     if params:
         written = (
