@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 from pathlib import Path
 
-from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QAbstractItemModelTester
@@ -19,6 +17,7 @@ from backoffice.ui.claims_declaration import DeclarationDialog
 from backoffice.ui.claims_queue import ClaimQueueModel
 from backoffice.workflows.claims import QueueFilter
 from tests.claims.builders import contract_number, declare
+from tests.verification.samples import jpeg
 
 WAIT = 30_000  # ms: generous, the CI machine has 2 shared cores
 
@@ -159,12 +158,6 @@ def test_phone_declaration_form(qtbot, ui_context, db, agents) -> None:  # type:
         assert str(claim.estimated_amount) == "450.00"
 
 
-def _jpeg(color: str) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (320, 200), color).save(out, "JPEG")
-    return out.getvalue()
-
-
 def _drop(dialog: DeclarationDialog, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
@@ -192,8 +185,8 @@ def test_declaration_with_photos_from_the_file_dialog_and_a_drop(
     qtbot, ui_context, db, tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     front, side = tmp_path / "avant.jpg", tmp_path / "cote.jpg"
-    front.write_bytes(_jpeg("lightblue"))
-    side.write_bytes(_jpeg("gray"))
+    front.write_bytes(jpeg(color="lightblue"))
+    side.write_bytes(jpeg(color="gray"))
     dialog = _glass_declaration(qtbot, ui_context, db)
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(front)], ""))
     qtbot.mouseClick(dialog.add_photos, Qt.MouseButton.LeftButton)
@@ -216,7 +209,7 @@ def test_declaration_with_photos_from_the_file_dialog_and_a_drop(
 
 def test_a_fake_photo_is_refused_in_french_and_nothing_is_declared(qtbot, ui_context, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     good, fake = tmp_path / "avant.jpg", tmp_path / "facture.jpg"
-    good.write_bytes(_jpeg("lightblue"))
+    good.write_bytes(jpeg(color="lightblue"))
     fake.write_bytes(b"%PDF-1.4 pas une photo" + b"\0" * 64)
     dialog = _glass_declaration(qtbot, ui_context, db)
     dialog.add_photo_files([good, fake])
