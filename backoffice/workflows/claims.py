@@ -936,13 +936,27 @@ def queue_page(
     ).scalar_one()
     rows = []
     if page_ids:
+        # Plain columns, not Claim entities: a page never decodes the triage and indemnity JSON it does not show.
         stmt = (
             select(
-                Claim,
+                Claim.id,
+                Claim.number,
+                Claim.customer_id,
                 Customer.civility,
                 Customer.first_names,
                 Customer.last_name,
                 Contract.number.label("contract_number"),
+                Claim.claim_type,
+                Claim.status,
+                Claim.priority,
+                Claim.appraisal_mode,
+                Claim.declared_at,
+                Claim.occurred_on,
+                Claim.late_declaration,
+                Claim.fraud_referral,
+                Claim.flags,
+                Claim.handler_id,
+                Claim.taken_at,
                 Agent.full_name,
             )
             .join(Customer, Customer.id == Claim.customer_id)
@@ -951,26 +965,26 @@ def queue_page(
             .where(Claim.id.in_(page_ids))
         )
         by_id = {}
-        for claim, civility, first, last, contract_number, handler in session.execute(stmt):
-            held = claim.handler_id is not None and (
-                claim.status is not S.DECLARED or (claim.taken_at is not None and claim.taken_at >= cutoff)
+        for r in session.connection().execute(stmt):
+            held = r.handler_id is not None and (
+                r.status is not S.DECLARED or (r.taken_at is not None and r.taken_at >= cutoff)
             )
-            by_id[claim.id] = QueueRow(
-                claim.id,
-                claim.number,
-                claim.customer_id,
-                f"{civility.value} {first} {last.upper()}",
-                contract_number,
-                claim.claim_type,
-                claim.status,
-                claim.priority,
-                claim.appraisal_mode,
-                claim.declared_at,
-                claim.occurred_on,
-                claim.late_declaration,
-                claim.fraud_referral,
-                tuple(claim.flags or ()),
-                handler if held else None,
+            by_id[r.id] = QueueRow(
+                r.id,
+                r.number,
+                r.customer_id,
+                f"{r.civility.value} {r.first_names} {r.last_name.upper()}",
+                r.contract_number,
+                r.claim_type,
+                r.status,
+                r.priority,
+                r.appraisal_mode,
+                r.declared_at,
+                r.occurred_on,
+                r.late_declaration,
+                r.fraud_referral,
+                tuple(r.flags or ()),
+                r.full_name if held else None,
             )
         rows = [by_id[i] for i in page_ids]
     return QueuePage(tuple(rows), total, offset)
