@@ -559,12 +559,12 @@ def _compute(
         select(
             Coverage.contract_id, Coverage.code, Coverage.deductible, Coverage.start_date, Coverage.end_date
         ).where(Coverage.contract_id.in_(contract_ids))
-    ):
+    ).all():  # fetched at once: iterating row by row costs more than the rules
         coverages[contract_id].append(CoverageFacts(code, deductible, start, end))
     history: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for customer_id, other_id, occurred_on in conn.execute(
         select(Claim.customer_id, Claim.id, Claim.occurred_on).where(Claim.customer_id.in_(customer_ids))
-    ):
+    ).all():
         history[customer_id].append((other_id, occurred_on))
     coverage_facts = {contract_id: tuple(found) for contract_id, found in coverages.items()}
     results = {}
