@@ -63,6 +63,16 @@ def read_photos(paths: tuple[Path, ...]) -> tuple[Photo, ...]:
     return tuple(photos)
 
 
+def _pair(first: QWidget, label: str, second: QWidget) -> QHBoxLayout:
+    """Two fields on one line; after a check box (no label between), the second field takes the room."""
+    row = QHBoxLayout()
+    row.addWidget(first, 1 if label else 0)
+    if label:
+        row.addWidget(QLabel(label))
+    row.addWidget(second, 1)
+    return row
+
+
 class TriState(QComboBox):
     """Yes / no / not said: "not said" matters (keys for a theft must be answered)."""
 
@@ -83,7 +93,7 @@ class DeclarationDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Déclaration de sinistre par téléphone")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         today = paris_today(ctx.clock)
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -104,10 +114,10 @@ class DeclarationDialog(QDialog):
         self.circumstances = QPlainTextEdit()
         self.circumstances.setObjectName("declCircumstances")
         self.circumstances.setTabChangesFocus(True)
-        self.circumstances.setFixedHeight(80)
+        self.circumstances.setFixedHeight(64)
         self.third_party = QCheckBox("Un tiers est impliqué")
         self.third_party_details = QLineEdit()
-        self.third_party_details.setPlaceholderText("Nom, immatriculation, assureur du tiers")
+        self.third_party_details.setPlaceholderText("Nom, immatriculation, assureur")
         self.police_report = QCheckBox("Plainte déposée / procès-verbal")
         self.keys = TriState()
         self.safety = QCheckBox("Freins, direction, suspension, pneus ou éclairage touchés")
@@ -121,24 +131,21 @@ class DeclarationDialog(QDialog):
         self.catnat.toggled.connect(self.catnat_date.setEnabled)
         form.addRow("N° de contrat", self.contract)
         form.addRow("Type de sinistre", self.claim_type)
-        form.addRow("Date du sinistre", self.occurred)
-        form.addRow("Connu de l'assuré le", self.known)
-        form.addRow("Lieu", self.place)
-        form.addRow("Code postal du lieu", self.postcode)
+        # Pairs on one line: the form, photos included, fits a 1366×768 laptop screen.
+        form.addRow("Date du sinistre", _pair(self.occurred, "connu de l'assuré le", self.known))
+        form.addRow("Lieu", _pair(self.place, "code postal", self.postcode))
         form.addRow("Circonstances", self.circumstances)
-        form.addRow("", self.third_party)
-        form.addRow("Tiers", self.third_party_details)
+        form.addRow("", _pair(self.third_party, "", self.third_party_details))
         form.addRow("", self.police_report)
         form.addRow("Vol : toutes les clés remises", self.keys)
         form.addRow("", self.safety)
         form.addRow("Véhicule en état de rouler", self.drivable)
         form.addRow("Montant estimé (€)", self.amount)
-        form.addRow("Catastrophe naturelle", self.catnat)
-        form.addRow("", self.catnat_date)
+        form.addRow("Catastrophe naturelle", _pair(self.catnat, "", self.catnat_date))
         layout.addLayout(form)
         self.photos = QListWidget()
         self.photos.setObjectName("declPhotos")
-        self.photos.setFixedHeight(64)
+        self.photos.setFixedHeight(52)
         self.photos.setToolTip("Glissez-déposez ici les photos envoyées par l'assuré")
         self.add_photos = QPushButton("Ajouter des &photos…")
         self.add_photos.setObjectName("declAddPhotos")
@@ -149,14 +156,14 @@ class DeclarationDialog(QDialog):
         photo_buttons = QHBoxLayout()
         photo_buttons.addWidget(self.add_photos)
         photo_buttons.addWidget(self.remove_photo)
-        photo_buttons.addStretch(1)
+        hint = QLabel("ou glissez-les ici")
+        hint.setToolTip("Photos JPEG ou PNG, ou PDF")
+        hint.setStyleSheet("color: palette(mid);")
+        photo_buttons.addWidget(hint, 1)
         photo_box = QVBoxLayout()
         photo_box.addWidget(self.photos)
         photo_box.addLayout(photo_buttons)
         form.addRow("Photos", photo_box)
-        hint = QLabel("Glissez-déposez les photos dans cette fenêtre (JPEG, PNG ou PDF).")
-        hint.setStyleSheet("color: palette(mid);")
-        form.addRow("", hint)
         self.setAcceptDrops(True)
         self._photo_paths: list[Path] = []
         self.error = QLabel()

@@ -548,12 +548,15 @@ def _compute(
         return {}
     settings = settings_of(session).claims
     conn = session.connection()
-    contract_ids: Any = {r.contract_id for r in rows}
-    customer_ids: Any = {r.customer_id for r in rows}
+    contract_ids: Any
+    customer_ids: Any
     if scope is not None:
         batch = scope.subquery()
         contract_ids = select(Claim.contract_id).where(Claim.id.in_(select(batch.c.id)))
         customer_ids = select(Claim.customer_id).where(Claim.id.in_(select(batch.c.id)))
+    else:
+        contract_ids = {r.contract_id for r in rows}
+        customer_ids = {r.customer_id for r in rows}
     coverages: dict[int, list[CoverageFacts]] = defaultdict(list)
     for contract_id, code, deductible, start, end in conn.execute(
         select(
