@@ -381,11 +381,11 @@ def test_retriage_leaves_a_claim_a_handler_saved_meanwhile(
     db.settings.claims.high_amount_flag = Decimal("5000")
     engine_run = claims._compute
 
-    def handler_saves_meanwhile(session, rows, scope=None):
+    def handler_saves_meanwhile(session, rows):
         session.execute(
             update(Claim).where(Claim.id == ref.id).values(version=Claim.version + 1, override_reason="vu")
         )
-        return engine_run(session, rows, scope)
+        return engine_run(session, rows)
 
     monkeypatch.setattr(claims, "_compute", handler_saves_meanwhile)
     with db.write() as s:
