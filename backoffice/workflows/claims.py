@@ -529,9 +529,19 @@ def _facts_select(*extra: Any) -> Select[Any]:
     )
 
 
+# Built once: a statement object keeps its compiled form's cache key, so a single triage pays no construction.
+_FACTS_OF_CLAIM = _facts_select().where(Claim.id == bindparam("claim_id"))
+_COVERAGES_OF = select(
+    Coverage.contract_id, Coverage.code, Coverage.deductible, Coverage.start_date, Coverage.end_date
+).where(Coverage.contract_id.in_(bindparam("ids", expanding=True)))
+_CLAIM_DATES_OF = select(Claim.customer_id, Claim.id, Claim.occurred_on).where(
+    Claim.customer_id.in_(bindparam("ids", expanding=True))
+)
+
+
 def _facts_of(session: Session, claim_id: int) -> Any:
     session.flush()  # read on the connection, past the ORM's autoflush: the caller's changes must be there
-    row = session.connection().execute(_facts_select().where(Claim.id == claim_id)).first()
+    row = session.connection().execute(_FACTS_OF_CLAIM, {"claim_id": claim_id}).first()
     if row is None:
         raise NotFound(f"Sinistre introuvable (n° interne {claim_id}).")
     return row
@@ -548,15 +558,14 @@ def _compute(session: Session, rows: Sequence[Any]) -> dict[int, TriageResult]:
     contract_ids = {r[1] for r in rows}  # FACT_COLUMNS order: id, contract_id, customer_id, …
     customer_ids = {r[2] for r in rows}
     coverages: dict[int, list[CoverageFacts]] = defaultdict(list)
+    # Fetched at once (.all()): iterating row by row costs more than the rules.
     for contract_id, code, deductible, start, end in conn.execute(
-        select(
-            Coverage.contract_id, Coverage.code, Coverage.deductible, Coverage.start_date, Coverage.end_date
-        ).where(Coverage.contract_id.in_(contract_ids))
-    ).all():  # fetched at once: iterating row by row costs more than the rules
+        _COVERAGES_OF, {"ids": list(contract_ids)}
+    ).all():
         coverages[contract_id].append(CoverageFacts(code, deductible, start, end))
     history: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for customer_id, other_id, occurred_on in conn.execute(
-        select(Claim.customer_id, Claim.id, Claim.occurred_on).where(Claim.customer_id.in_(customer_ids))
+        _CLAIM_DATES_OF, {"ids": list(customer_ids)}
     ).all():
         history[customer_id].append((other_id, occurred_on))
     coverage_facts = {contract_id: tuple(found) for contract_id, found in coverages.items()}
