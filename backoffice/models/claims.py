@@ -133,8 +133,17 @@ class Claim(Versioned, Base):
     __table_args__ = (
         Index("ix_claim_queue", "status", "priority", "declared_at"),
         Index("ix_claim_declared_at", "declared_at"),
-        # "Take next": the best unassigned claim without walking past those already taken…
-        Index("ix_claim_unassigned", "status", "handler_id", "priority", "declared_at"),
+        # "Take next": the best unassigned claim without walking past those already taken (partial, and in the
+        # exact queue order, so PostgreSQL neither filters the held claims out nor sorts)…
+        Index(
+            "ix_claim_unassigned",
+            "status",
+            "priority",
+            "declared_at",
+            "id",
+            sqlite_where=text("handler_id IS NULL"),
+            postgresql_where=text("handler_id IS NULL"),
+        ),
         # …and the few taken claims left untouched past the queue-lock timeout.
         Index("ix_claim_taken_at", "status", "taken_at"),
         # The held claims in queue order: the oldest abandoned one is found without walking the whole queue.
@@ -143,6 +152,7 @@ class Claim(Versioned, Base):
             "status",
             "priority",
             "declared_at",
+            "id",
             sqlite_where=text("handler_id IS NOT NULL"),
             postgresql_where=text("handler_id IS NOT NULL"),
         ),
