@@ -725,15 +725,9 @@ def claim_for(
 
 def compute_triage(session: Session, actor: Actor, claim_id: int) -> TriageResult:
     """Run the engine on one claim without storing anything (what the handler sees before confirming)."""
+    # The right first: a refused actor reads nothing of the claim's contract or customer.
+    require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim", target_id=claim_id)
     row = _facts_of(session, claim_id)
-    require(
-        session,
-        actor,
-        Permission.CLAIM_TRIAGE,
-        target_type="claim",
-        target_id=row.id,
-        customer_id=row.customer_id,
-    )
     return _compute(session, [row])[row.id]
 
 
