@@ -1,7 +1,7 @@
 """claims performance: triage fingerprint column, partial indexes of unassigned and held claims in queue order
 
 Revision ID: 0011_claims_perf
-Revises: 0012_lookup_pg_deletions
+Revises: 0013_lookup_name_order
 Create Date: 2026-11-26 08:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_claims_perf"
-down_revision: str | None = "0012_lookup_pg_deletions"
+down_revision: str | None = "0013_lookup_name_order"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
