@@ -30,7 +30,7 @@ def upgrade() -> None:
             sa.column("id"),
         ],
     )
-    op.drop_index("ix_customer_name_keys", table_name="customer")
+    op.drop_index("ix_customer_name_keys", table_name="customer", if_exists=True)
     op.execute("ANALYZE customer")
 
 
