@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, or_, select, update
+from sqlalchemy import Select, String, Table, and_, bindparam, literal, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
 from backoffice.checks.bank import mask_iban
@@ -574,41 +574,58 @@ def timeline_section(
 
 
 _c = Customer.__table__.c
-_SAME_NAME_AND_BIRTH = (
-    select(*SUMMARY_COLUMNS)
-    .where(
-        _c.last_name_key == bindparam("last"),
-        _c.first_names_key == bindparam("first"),
-        _c.birth_date == bindparam("birth"),
+
+
+def _duplicates_by(condition: Any, reason: str) -> Any:
+    return (
+        select(*SUMMARY_COLUMNS, literal(reason, String).label("reason"))
+        .where(condition)
+        .limit(20)
+        .subquery()
     )
-    .limit(20)
-)
-_SAME_EMAIL = select(*SUMMARY_COLUMNS).where(_c.email_key == bindparam("email")).limit(20)
-_SAME_PHONE = (
-    select(*SUMMARY_COLUMNS)
-    .where(or_(_c.phone_mobile == bindparam("phone"), _c.phone_home == bindparam("phone")))
-    .limit(20)
+
+
+# One statement, one round trip: the four ways a file can double another one.
+_DUPLICATES = union_all(
+    *(
+        select(member)
+        for member in (
+            _duplicates_by(
+                and_(
+                    _c.last_name_key == bindparam("last"),
+                    _c.first_names_key == bindparam("first"),
+                    _c.birth_date == bindparam("birth"),
+                ),
+                "même nom et même date de naissance",
+            ),
+            _duplicates_by(_c.email_key == bindparam("email"), "même e-mail"),
+            _duplicates_by(
+                or_(_c.phone_mobile == bindparam("mobile"), _c.phone_home == bindparam("mobile")),
+                "même téléphone",
+            ),
+            _duplicates_by(
+                or_(_c.phone_mobile == bindparam("home"), _c.phone_home == bindparam("home")),
+                "même téléphone",
+            ),
+        )
+    )
 )
 
 
 def possible_duplicates(session: Session, customer: Customer) -> tuple[Duplicate, ...]:
     """Other live files with the same name and birth date, or the same e-mail or phone."""
     found: dict[int, tuple[Any, list[str]]] = {}
-
-    def collect(stmt: Any, params: dict[str, Any], reason: str) -> None:
-        for other in session.execute(stmt, params):
-            if other.id != customer.id and other.merged_into_id is None:
-                found.setdefault(other.id, (other, []))[1].append(reason)
-
-    collect(
-        _SAME_NAME_AND_BIRTH,
-        {"last": customer.last_name_key, "first": customer.first_names_key, "birth": customer.birth_date},
-        "même nom et même date de naissance",
-    )
-    if customer.email_key:
-        collect(_SAME_EMAIL, {"email": customer.email_key}, "même e-mail")
-    for phone in dict.fromkeys(p for p in (customer.phone_mobile, customer.phone_home) if p):
-        collect(_SAME_PHONE, {"phone": phone}, "même téléphone")
+    params = {
+        "last": customer.last_name_key,
+        "first": customer.first_names_key,
+        "birth": customer.birth_date,
+        "email": customer.email_key,  # None matches nothing
+        "mobile": customer.phone_mobile,
+        "home": customer.phone_home,
+    }
+    for other in session.execute(_DUPLICATES, params):
+        if other.id != customer.id and other.merged_into_id is None:
+            found.setdefault(other.id, (other, []))[1].append(other.reason)
     return tuple(
         Duplicate(
             o.id,
