@@ -51,21 +51,33 @@ def copy_text(rows: list[Row]) -> str:
 IMAGE_SCHEMA = "chunk_image"
 
 
-def sqlite_image(rows: ChunkRows) -> bytes:
-    """A chunk's rows as the image of an in-memory SQLite database, one untyped table per chunk table.
+def sqlite_image(rows: ChunkRows, ddl: dict[str, str]) -> bytes:
+    """A chunk's rows as the image of an in-memory SQLite database holding the bulk tables, coverages expanded.
 
-    Built in a worker process: the per-value parameter passing happens there, in parallel, and the parent copies
-    the tables with INSERT … SELECT inside SQLite.
+    Built in a worker process with the target's own ``CREATE TABLE`` statements (``ddl``): the per-value work
+    happens there, in parallel, and the parent copies each table with ``INSERT INTO … SELECT *``, which SQLite
+    runs as a raw record transfer when both tables have the same definition (no value decoded or re-encoded).
     """
     con = sqlite3.connect(":memory:", isolation_level=None)
     try:
         con.execute("BEGIN")
+        for table in BULK_TABLES:
+            con.execute(ddl[table])
+        con.execute(
+            "CREATE TABLE coverage_plan (contract_id INTEGER, formula INTEGER, damage_deductible INTEGER, "
+            "glass_deductible INTEGER, start_date TEXT, end_date TEXT)"
+        )
+        con.execute(
+            "CREATE TABLE coverage_template (formula INTEGER, position INTEGER, code TEXT, kind TEXT, ceiling INTEGER)"
+        )
+        con.executemany("INSERT INTO coverage_template VALUES (?, ?, ?, ?, ?)", COVERAGE_TEMPLATE)
         for table in CHUNK_TABLES:
             columns = COLUMNS[table]
-            con.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
             con.executemany(
-                f"INSERT INTO {table} VALUES ({', '.join('?' for _ in columns)})", rows.get(table, ())
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                rows.get(table, ()),
             )
+        con.execute(EXPAND_COVERAGES_SQL)
         con.execute("COMMIT")
         return con.serialize()
     finally:
@@ -92,6 +104,7 @@ class SQLiteLoader:
         assert self._con is not None
         self._cur = self._con.cursor()
         self._indexes: list[tuple[str, str]] = []
+        self._triggers: list[tuple[str, str]] = []
         self._bulk = False
         self._journal = ""
         self._images = 0
@@ -100,10 +113,11 @@ class SQLiteLoader:
         self._bulk = bulk
         cur = self._cur
         if bulk:
-            # A rollback journal instead of WAL: the new pages are written once, not to the WAL and then
-            # checkpointed (gigabytes at scale); the journal keeps ROLLBACK and crash safety for the old pages.
+            # Neither WAL nor rollback journal while the demo data go into an empty database: the pages are
+            # written once (gigabytes at scale). A failed build leaves a database to throw away, as before
+            # (the builder only fills empty databases); the journal mode is restored afterwards.
             self._journal = cur.execute("PRAGMA journal_mode").fetchone()[0]
-            cur.execute("PRAGMA journal_mode = DELETE")
+            cur.execute("PRAGMA journal_mode = OFF")
             cur.execute("PRAGMA foreign_keys = OFF")
             cur.execute("PRAGMA synchronous = OFF")
             cur.execute("PRAGMA cache_size = -800000")
@@ -128,6 +142,24 @@ class SQLiteLoader:
             ).fetchall()
             for name, _ in self._indexes:
                 cur.execute(f'DROP INDEX "{name}"')
+            # The name-vocabulary triggers would run once per customer; the vocabulary is filled in one pass
+            # at the end instead (and without triggers on the target, the chunk copies are record transfers).
+            self._triggers = cur.execute(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks}) "
+                "ORDER BY name",
+                BULK_TABLES,
+            ).fetchall()
+            for name, _ in self._triggers:
+                cur.execute(f'DROP TRIGGER "{name}"')
+
+    def image_ddl(self) -> dict[str, str]:
+        """The ``CREATE TABLE`` statements of the bulk tables, for the workers' chunk images."""
+        marks = ", ".join("?" for _ in BULK_TABLES)
+        rows = self._cur.execute(
+            f"SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND name IN ({marks})",
+            BULK_TABLES,
+        ).fetchall()
+        return dict(rows)
 
     def write_rows(self, table: str, rows: list[Row]) -> None:
         if rows:
@@ -143,11 +175,10 @@ class SQLiteLoader:
         tag = f"/* image {self._images} */"
         cur = self._cur
         written: dict[str, int] = {}
-        for table in CHUNK_TABLES:
-            columns = ", ".join(COLUMNS[table])
-            target = "temp.coverage_plan" if table == "coverage_plan" else f"main.{table}"
+        for table in BULK_TABLES:
+            # No column list and SELECT *: the form SQLite turns into a record transfer.
             written[table] = cur.execute(
-                f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {IMAGE_SCHEMA}.{table} {tag}"
+                f"INSERT INTO main.{table} SELECT * FROM {IMAGE_SCHEMA}.{table} {tag}"
             ).rowcount
         marks = ", ".join("?" for _ in open_statuses)
         ((opened,),) = cur.execute(
@@ -173,6 +204,10 @@ class SQLiteLoader:
             cur.execute("PRAGMA threads = 2")
             for _, sql in self._indexes:
                 cur.execute(sql)
+        if self._triggers:
+            for _, sql in self._triggers:
+                cur.execute(sql)
+            fill_name_vocabulary(cur, "sqlite")
         cur.execute("COMMIT")
         if self._bulk:
             progress("Statistiques (ANALYZE)")
@@ -205,6 +240,7 @@ class PostgreSQLLoader:
         self._cur = self._con.cursor()
         self._indexes: list[tuple[str, str]] = []
         self._constraints: list[tuple[str, str, str, str]] = []
+        self._triggers: list[tuple[str, str]] = []
         self._bulk = False
 
     def begin(self, bulk: bool) -> None:
@@ -247,6 +283,15 @@ class PostgreSQLLoader:
                     cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
             for name, _ in self._indexes:
                 cur.execute(f'DROP INDEX "{name}"')
+            # The name-vocabulary trigger would run once per customer: the vocabulary is filled in one pass.
+            self._triggers = cur.execute(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace "
+                "AND c.relname = ANY(%s) ORDER BY t.tgname",
+                (tables,),
+            ).fetchall()
+            for name, table in self._triggers:
+                cur.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"')
 
     def write_rows(self, table: str, rows: list[Row]) -> None:
         if rows:
@@ -274,6 +319,10 @@ class PostgreSQLLoader:
             for name, table, definition, contype in self._constraints:
                 if contype == "f":
                     cur.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+            for name, table in self._triggers:
+                cur.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"')
+            if self._triggers:
+                fill_name_vocabulary(cur, "postgresql")
         for table in SERIAL_TABLES:
             sequence = cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()[0]
             if sequence:
@@ -296,6 +345,26 @@ class PostgreSQLLoader:
     def close(self) -> None:
         self._cur.close()
         self._raw.close()
+
+
+def fill_name_vocabulary(cur: Any, dialect: str) -> None:
+    """Fill the typo-lookup vocabulary (models/search.py) from the loaded customers, as migration 0002 does."""
+    if dialect == "postgresql":
+        cur.execute(
+            "INSERT INTO customer_name_term (term) SELECT DISTINCT last_name_key FROM customer "
+            "ON CONFLICT DO NOTHING"
+        )
+        return
+    cur.execute("INSERT OR IGNORE INTO customer_name_term (term) SELECT DISTINCT last_name_key FROM customer")
+    cur.execute(
+        "INSERT OR IGNORE INTO customer_name_deletion (variant, term) SELECT term, term FROM customer_name_term"
+    )
+    positions = "json_each('[" + ",".join(str(n) for n in range(1, 81)) + "]')"
+    cur.execute(
+        "INSERT OR IGNORE INTO customer_name_deletion (variant, term) "
+        "SELECT substr(term, 1, value - 1) || substr(term, value + 1), term "
+        f"FROM customer_name_term, {positions} WHERE value <= length(term)"
+    )
 
 
 def make_loader(db: Database) -> SQLiteLoader | PostgreSQLLoader:

@@ -222,3 +222,24 @@ def test_times_are_relative_to_the_injected_now(db: Database) -> None:
     with db.read() as s:
         latest = s.execute(select(func.max(Customer.last_activity_at))).scalar_one()
     assert latest <= now
+
+
+def test_bulk_build_fills_the_name_vocabulary_and_keeps_its_triggers(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vocabulary triggers are off during a bulk load: the typo lookup must still know every name after it."""
+    from backoffice.models import CustomerNameDeletion, CustomerNameTerm
+
+    monkeypatch.setattr(build, "BULK_THRESHOLD", 0)
+    build_demo_data(db, 200, SEED)
+    with db.read() as s:
+        names = set(s.execute(select(Customer.last_name_key).distinct()).scalars())
+        terms = set(s.execute(select(CustomerNameTerm.term)).scalars())
+        variants = set(s.execute(select(CustomerNameDeletion.variant)).scalars())
+    assert names and names <= terms
+    if db.dialect == "sqlite":  # the deletion neighbourhood: each name, and each name less one character
+        assert all(n in variants and n[1:] in variants for n in names)
+    with db.write() as s:
+        make_customer(s, last_name="Zyxwvutsrq")
+    with db.read() as s:
+        assert s.execute(select(CustomerNameTerm).where(CustomerNameTerm.term == "zyxwvutsrq")).first()
