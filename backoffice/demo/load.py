@@ -113,11 +113,11 @@ class SQLiteLoader:
         self._bulk = bulk
         cur = self._cur
         if bulk:
-            # Neither WAL nor rollback journal while the demo data go into an empty database: the pages are
-            # written once (gigabytes at scale). A failed build leaves a database to throw away, as before
-            # (the builder only fills empty databases); the journal mode is restored afterwards.
+            # A rollback journal instead of WAL: the new pages are written once, not to the WAL and then
+            # checkpointed (gigabytes at scale). The database is empty, so the journal only holds the few
+            # pages that existed before (journal_mode OFF would save nothing and lose ROLLBACK).
             self._journal = cur.execute("PRAGMA journal_mode").fetchone()[0]
-            cur.execute("PRAGMA journal_mode = OFF")
+            cur.execute("PRAGMA journal_mode = DELETE")
             cur.execute("PRAGMA foreign_keys = OFF")
             cur.execute("PRAGMA synchronous = OFF")
             cur.execute("PRAGMA cache_size = -800000")
