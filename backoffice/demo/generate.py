@@ -717,6 +717,7 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
 
     def day(o: int) -> str:
         return dates[o - base]
+
     male, female, lasts, streets = P.male_first, P.female_first, P.last_names, P.streets
     n_male, n_female, n_last, n_street = len(male), len(female), len(lasts), len(streets)
     communes, n_communes = P.communes, len(P.communes)
