@@ -100,8 +100,12 @@ def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = "IMMEDIATE" if conn.get_execution_options().get("sqlite_write") else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if conn.get_execution_options().get("sqlite_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # may wait for, and fail on, another writer: errors translated
+        else:
+            # A deferred BEGIN takes no lock and cannot fail: straight to the driver, as the full statement
+            # path costs more than the point lookup an agent's search usually is.
+            conn.connection.driver_connection.execute("BEGIN")
 
 
 def translate_db_error(exc: Exception, url: URL) -> DatabaseUnavailable:
@@ -173,7 +177,13 @@ class Database:
                         "corrompue. Utilisez le serveur PostgreSQL du centre pour travailler à plusieurs."
                     )
                 path.parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            engine = create_engine(
+                url,
+                connect_args={"check_same_thread": False, "timeout": 30},
+                # Every transaction is ended by its session (commit or rollback) before the connection goes
+                # back: a second rollback on return is pure overhead on the lookup path.
+                pool_reset_on_return=None,
+            )
             _sqlite_setup(engine, self.settings.database.sqlite_busy_timeout_ms)
             return engine
         if url.get_backend_name() == "postgresql":

@@ -31,6 +31,11 @@ fi
 stamp=".venv/.installed-$MODE-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
+  if .venv/bin/python -m pip show -q PySide6-Pdf >/dev/null 2>&1; then
+    # An older checkout's 6.12 QtPdf wheel shares files with Addons: remove it, then lay Addons down again.
+    .venv/bin/python -m pip uninstall -y -q PySide6-Pdf
+    .venv/bin/python -m pip install -q --force-reinstall --no-deps "$(grep -o 'PySide6-Addons==[0-9.]*' pyproject.toml)"
+  fi
   if [ "$MODE" = "test" ]; then
     .venv/bin/python -m pip install -q -e ".[test]"
   else

@@ -25,6 +25,11 @@ class CustomerKind(enum.Enum):
     PROSPECT = "prospect"
 
 
+def display_name(civility: Civility, first_names: str, last_name: str) -> str:
+    """How a customer is named on every screen and letter: « M. Jean-Pierre DUPONT »."""
+    return f"{civility.value} {first_names} {last_name.upper()}"
+
+
 class Customer(Versioned, Base):
     __tablename__ = "customer"
 
@@ -80,4 +85,4 @@ class Customer(Versioned, Base):
 
     @property
     def display_name(self) -> str:
-        return f"{self.civility.value} {self.first_names} {self.last_name.upper()}"
+        return display_name(self.civility, self.first_names, self.last_name)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, or_, select, update
+from sqlalchemy import Select, Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from backoffice.checks.bank import mask_iban
@@ -43,9 +43,11 @@ from backoffice.models import (
 from backoffice.models.accounts import ACCOUNT_STATUS_LABELS, LOCK_REASON_LABELS, AccountStatus
 from backoffice.models.claims import CLAIM_STATUS_LABELS, CLAIM_TYPE_LABELS
 from backoffice.models.contracts import COVERAGE_LABELS, ContractStatus, Product
+from backoffice.models.customers import display_name
 from backoffice.models.documents import DOCUMENT_KIND_LABELS, VERIFICATION_STATUS_LABELS, VerificationPurpose
 from backoffice.workflows import audit
 from backoffice.workflows.context import Actor, now
+from backoffice.workflows.lookup import SUMMARY_COLUMNS
 from backoffice.workflows.permissions import Permission, require
 
 PAGE_SIZE = 20
@@ -264,11 +266,13 @@ class CustomerFile:
     duplicates: tuple[Duplicate, ...] = field(default=())
 
 
+_CUSTOMER = select(Customer).where(Customer.id == bindparam("customer_id"))
+_CUSTOMER_FOR_UPDATE = _CUSTOMER.with_for_update()
+
+
 def _customer(session: Session, customer_id: int, *, for_update: bool = False) -> Customer:
-    stmt = select(Customer).where(Customer.id == customer_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    customer = session.execute(stmt).scalar_one_or_none()
+    stmt = _CUSTOMER_FOR_UPDATE if for_update else _CUSTOMER
+    customer = session.execute(stmt, {"customer_id": customer_id}).scalar_one_or_none()
     if customer is None:
         raise NotFound("Ce dossier client n'existe pas (ou plus).")
     return customer
@@ -312,9 +316,12 @@ def _agent_names(session: Session, ids: set[int | None]) -> dict[int, str]:
     return {r.id: r.full_name for r in rows}
 
 
+_ABSORBED = select(Customer.id).where(Customer.merged_into_id == bindparam("customer_id"))
+
+
 def _merged_ids(session: Session, customer_id: int) -> list[int]:
     """The file and the files merged into it: their history is the survivor's history."""
-    absorbed = session.execute(select(Customer.id).where(Customer.merged_into_id == customer_id)).scalars()
+    absorbed = session.execute(_ABSORBED, {"customer_id": customer_id}).scalars()
     return [customer_id, *absorbed]
 
 
@@ -322,36 +329,44 @@ def _page(rows: list[Any], limit: int) -> tuple[list[Any], bool]:
     return rows[:limit], len(rows) > limit
 
 
+_OWNED_ORDER: dict[Any, tuple[Any, ...]] = {
+    Contract: (Contract.status, Contract.start_date.desc(), Contract.id),
+    Document: (Document.uploaded_at.desc(), Document.id.desc()),
+    VerificationCase: (VerificationCase.opened_at.desc(), VerificationCase.id.desc()),
+    Claim: (Claim.declared_at.desc(), Claim.id.desc()),
+    Letter: (Letter.created_at.desc(), Letter.id.desc()),
+}
+# Built once: opening a file runs a dozen of these, and building a statement costs more than running it.
+_OWNED_PAGE: dict[Any, Select[Any]] = {
+    model: select(model)
+    .where(model.customer_id == bindparam("customer_id"))
+    .order_by(*order)
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+    for model, order in _OWNED_ORDER.items()
+}
+
+
 def _owned_rows(
-    session: Session, model: Any, customer_id: int, order: tuple[Any, ...], offset: int, limit: int
+    session: Session, model: Any, customer_id: int, offset: int, limit: int
 ) -> tuple[list[Any], bool]:
     """One page of a customer's rows of ``model`` (one more is read to know whether a next page exists)."""
-    stmt = (
-        select(model).where(model.customer_id == customer_id).order_by(*order).offset(offset).limit(limit + 1)
-    )
-    return _page(list(session.execute(stmt).scalars()), limit)
+    params = {"customer_id": customer_id, "offset": offset, "limit": limit + 1}
+    return _page(list(session.execute(_OWNED_PAGE[model], params).scalars()), limit)
+
+
+_COVERAGES = (
+    select(Coverage)
+    .where(Coverage.contract_id.in_(bindparam("contract_ids", expanding=True)))
+    .order_by(Coverage.contract_id, Coverage.id)
+)
 
 
 def contracts_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
-    contracts, more = _owned_rows(
-        session,
-        Contract,
-        customer_id,
-        (
-            Contract.status,
-            Contract.start_date.desc(),
-            Contract.id,
-        ),
-        offset,
-        limit,
-    )
+    contracts, more = _owned_rows(session, Contract, customer_id, offset, limit)
     coverages: dict[int, list[CoverageView]] = {}
     if contracts:
-        for cov in session.execute(
-            select(Coverage)
-            .where(Coverage.contract_id.in_([c.id for c in contracts]))
-            .order_by(Coverage.contract_id, Coverage.id)
-        ).scalars():
+        for cov in session.execute(_COVERAGES, {"contract_ids": [c.id for c in contracts]}).scalars():
             coverages.setdefault(cov.contract_id, []).append(
                 CoverageView(COVERAGE_LABELS[cov.code], cov.deductible, cov.ceiling)
             )
@@ -377,20 +392,20 @@ def contracts_section(session: Session, customer_id: int, offset: int = 0, limit
     return Section(items, more)
 
 
+_ACCOUNT = select(PortalAccount).where(PortalAccount.customer_id == bindparam("customer_id"))
+_LOCKS = (
+    select(LockEvent)
+    .where(LockEvent.customer_id.in_(bindparam("ids", expanding=True)))
+    .order_by(LockEvent.occurred_at.desc(), LockEvent.id.desc())
+    .limit(PAGE_SIZE)
+)
+
+
 def _account(session: Session, customer_id: int, ids: list[int]) -> AccountView | None:
-    account = session.execute(
-        select(PortalAccount).where(PortalAccount.customer_id == customer_id)
-    ).scalar_one_or_none()
+    account = session.execute(_ACCOUNT, {"customer_id": customer_id}).scalar_one_or_none()
     if account is None:
         return None
-    locks = list(
-        session.execute(
-            select(LockEvent)
-            .where(LockEvent.customer_id.in_(ids))
-            .order_by(LockEvent.occurred_at.desc(), LockEvent.id.desc())
-            .limit(PAGE_SIZE)
-        ).scalars()
-    )
+    locks = list(session.execute(_LOCKS, {"ids": ids}).scalars())
     names = _agent_names(session, {lock.unlocked_by_id for lock in locks})
     return AccountView(
         account.id,
@@ -416,17 +431,7 @@ def _account(session: Session, customer_id: int, ids: list[int]) -> AccountView 
 
 
 def documents_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
-    rows, more = _owned_rows(
-        session,
-        Document,
-        customer_id,
-        (
-            Document.uploaded_at.desc(),
-            Document.id.desc(),
-        ),
-        offset,
-        limit,
-    )
+    rows, more = _owned_rows(session, Document, customer_id, offset, limit)
     names = _agent_names(session, {d.uploaded_by_id for d in rows})
     return Section(
         tuple(
@@ -448,17 +453,7 @@ def documents_section(session: Session, customer_id: int, offset: int = 0, limit
 def verifications_section(
     session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE
 ) -> Section:
-    rows, more = _owned_rows(
-        session,
-        VerificationCase,
-        customer_id,
-        (
-            VerificationCase.opened_at.desc(),
-            VerificationCase.id.desc(),
-        ),
-        offset,
-        limit,
-    )
+    rows, more = _owned_rows(session, VerificationCase, customer_id, offset, limit)
     names = _agent_names(session, {v.decided_by_id for v in rows})
     return Section(
         tuple(
@@ -479,17 +474,7 @@ def verifications_section(
 
 
 def claims_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
-    rows, more = _owned_rows(
-        session,
-        Claim,
-        customer_id,
-        (
-            Claim.declared_at.desc(),
-            Claim.id.desc(),
-        ),
-        offset,
-        limit,
-    )
+    rows, more = _owned_rows(session, Claim, customer_id, offset, limit)
     return Section(
         tuple(
             ClaimView(
@@ -509,17 +494,7 @@ def claims_section(session: Session, customer_id: int, offset: int = 0, limit: i
 
 
 def letters_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
-    rows, more = _owned_rows(
-        session,
-        Letter,
-        customer_id,
-        (
-            Letter.created_at.desc(),
-            Letter.id.desc(),
-        ),
-        offset,
-        limit,
-    )
+    rows, more = _owned_rows(session, Letter, customer_id, offset, limit)
     return Section(
         tuple(
             LetterView(
@@ -536,28 +511,49 @@ def letters_section(session: Session, customer_id: int, offset: int = 0, limit: 
     )
 
 
+def _timeline_statements(before: bool) -> tuple[Select[*tuple[Any, ...]], ...]:
+    audit_q = select(AuditRecord.at, AuditRecord.summary, AuditRecord.actor_username).where(
+        AuditRecord.customer_id.in_(bindparam("ids", expanding=True))
+    )
+    lock_q = select(LockEvent.occurred_at, LockEvent.reason, LockEvent.unlocked_at).where(
+        LockEvent.customer_id.in_(bindparam("ids", expanding=True))
+    )
+    transition_q = (
+        select(ClaimTransition.at, ClaimTransition.to_status, Claim.number)
+        .join(Claim, Claim.id == ClaimTransition.claim_id)
+        .where(Claim.customer_id.in_(bindparam("ids", expanding=True)))
+    )
+    letter_q = select(Letter.created_at, Letter.reference).where(
+        Letter.customer_id.in_(bindparam("ids", expanding=True))
+    )
+    if before:
+        audit_q = audit_q.where(AuditRecord.at < bindparam("before"))
+        lock_q = lock_q.where(LockEvent.occurred_at < bindparam("before"))
+        transition_q = transition_q.where(ClaimTransition.at < bindparam("before"))
+        letter_q = letter_q.where(Letter.created_at < bindparam("before"))
+    return (
+        audit_q.order_by(AuditRecord.at.desc()).limit(bindparam("limit")),
+        lock_q.order_by(LockEvent.occurred_at.desc()).limit(bindparam("limit")),
+        transition_q.order_by(ClaimTransition.at.desc()).limit(bindparam("limit")),
+        letter_q.order_by(Letter.created_at.desc()).limit(bindparam("limit")),
+    )
+
+
+_TIMELINE = {before: _timeline_statements(before) for before in (False, True)}
+
+
 def timeline_section(
     session: Session, ids: list[int], before: datetime | None = None, limit: int = PAGE_SIZE
 ) -> Section:
     """One history, newest first: the audit trail, portal locks and unlocks, claim transitions and letters."""
     entries: list[TimelineEntry] = []
-    audit_q = select(AuditRecord).where(AuditRecord.customer_id.in_(ids))
-    lock_q = select(LockEvent).where(LockEvent.customer_id.in_(ids))
-    transition_q = (
-        select(ClaimTransition, Claim.number)
-        .join(Claim, Claim.id == ClaimTransition.claim_id)
-        .where(Claim.customer_id.in_(ids))
-    )
-    letter_q = select(Letter).where(Letter.customer_id.in_(ids))
+    audit_q, lock_q, transition_q, letter_q = _TIMELINE[before is not None]
+    params: dict[str, Any] = {"ids": ids, "limit": limit + 1}
     if before is not None:
-        audit_q = audit_q.where(AuditRecord.at < before)
-        lock_q = lock_q.where(LockEvent.occurred_at < before)
-        transition_q = transition_q.where(ClaimTransition.at < before)
-        letter_q = letter_q.where(Letter.created_at < before)
-    for rec in session.execute(audit_q.order_by(AuditRecord.at.desc()).limit(limit + 1)).scalars():
+        params["before"] = before
+    for rec in session.execute(audit_q, params):
         entries.append(TimelineEntry(rec.at, "audit", rec.summary, rec.actor_username))
-    locks = list(session.execute(lock_q.order_by(LockEvent.occurred_at.desc()).limit(limit + 1)).scalars())
-    for lock in locks:
+    for lock in session.execute(lock_q, params):
         entries.append(
             TimelineEntry(
                 lock.occurred_at, "lock", f"Espace assuré bloqué : {LOCK_REASON_LABELS[lock.reason]}", None
@@ -565,12 +561,10 @@ def timeline_section(
         )
         if lock.unlocked_at is not None and (before is None or lock.unlocked_at < before):
             entries.append(TimelineEntry(lock.unlocked_at, "lock", "Espace assuré débloqué", None))
-    for transition, number in session.execute(
-        transition_q.order_by(ClaimTransition.at.desc()).limit(limit + 1)
-    ).all():
-        text = f"Sinistre {number} : {CLAIM_STATUS_LABELS[transition.to_status]}"
+    for transition in session.execute(transition_q, params):
+        text = f"Sinistre {transition.number} : {CLAIM_STATUS_LABELS[transition.to_status]}"
         entries.append(TimelineEntry(transition.at, "claim", text, None))
-    for letter in session.execute(letter_q.order_by(Letter.created_at.desc()).limit(limit + 1)).scalars():
+    for letter in session.execute(letter_q, params):
         entries.append(
             TimelineEntry(letter.created_at, "letter", f"Courrier {letter.reference} généré", None)
         )
@@ -579,33 +573,50 @@ def timeline_section(
     return Section(tuple(page), more)
 
 
+_c = Customer.__table__.c
+_SAME_NAME_AND_BIRTH = (
+    select(*SUMMARY_COLUMNS)
+    .where(
+        _c.last_name_key == bindparam("last"),
+        _c.first_names_key == bindparam("first"),
+        _c.birth_date == bindparam("birth"),
+    )
+    .limit(20)
+)
+_SAME_EMAIL = select(*SUMMARY_COLUMNS).where(_c.email_key == bindparam("email")).limit(20)
+_SAME_PHONE = (
+    select(*SUMMARY_COLUMNS)
+    .where(or_(_c.phone_mobile == bindparam("phone"), _c.phone_home == bindparam("phone")))
+    .limit(20)
+)
+
+
 def possible_duplicates(session: Session, customer: Customer) -> tuple[Duplicate, ...]:
     """Other live files with the same name and birth date, or the same e-mail or phone."""
-    found: dict[int, tuple[Customer, list[str]]] = {}
+    found: dict[int, tuple[Any, list[str]]] = {}
 
-    def collect(stmt: Any, reason: str) -> None:
-        for other in session.execute(stmt.limit(20)).scalars():
+    def collect(stmt: Any, params: dict[str, Any], reason: str) -> None:
+        for other in session.execute(stmt, params):
             if other.id != customer.id and other.merged_into_id is None:
                 found.setdefault(other.id, (other, []))[1].append(reason)
 
     collect(
-        select(Customer).where(
-            Customer.last_name_key == customer.last_name_key,
-            Customer.first_names_key == customer.first_names_key,
-            Customer.birth_date == customer.birth_date,
-        ),
+        _SAME_NAME_AND_BIRTH,
+        {"last": customer.last_name_key, "first": customer.first_names_key, "birth": customer.birth_date},
         "même nom et même date de naissance",
     )
     if customer.email_key:
-        collect(select(Customer).where(Customer.email_key == customer.email_key), "même e-mail")
-    phones = [p for p in (customer.phone_mobile, customer.phone_home) if p]
-    for phone in phones:
-        collect(
-            select(Customer).where(or_(Customer.phone_mobile == phone, Customer.phone_home == phone)),
-            "même téléphone",
-        )
+        collect(_SAME_EMAIL, {"email": customer.email_key}, "même e-mail")
+    for phone in dict.fromkeys(p for p in (customer.phone_mobile, customer.phone_home) if p):
+        collect(_SAME_PHONE, {"phone": phone}, "même téléphone")
     return tuple(
-        Duplicate(o.id, o.client_number, o.display_name, o.birth_date, tuple(dict.fromkeys(reasons)))
+        Duplicate(
+            o.id,
+            o.client_number,
+            display_name(o.civility, o.first_names, o.last_name),
+            o.birth_date,
+            tuple(dict.fromkeys(reasons)),
+        )
         for o, reasons in found.values()
     )
 

@@ -28,7 +28,7 @@ from backoffice.models import Agent, Blob, Claim, Customer, Document, DocumentKi
 from backoffice.models.documents import DOCUMENT_KIND_LABELS
 from backoffice.workflows import audit
 from backoffice.workflows.context import Actor, now, settings_of
-from backoffice.workflows.permissions import Permission, require
+from backoffice.workflows.permissions import AgentCheck, Permission, require
 
 MAX_FILENAME_LENGTH = 255
 TYPE_LABELS = {
@@ -324,7 +324,7 @@ def _store_blob(session: Session, inspected: InspectedFile, data: bytes) -> None
 
 def store_document(
     session: Session,
-    agent: Agent,
+    agent: AgentCheck,
     *,
     customer_id: int | None,
     claim_id: int | None,

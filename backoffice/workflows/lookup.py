@@ -4,7 +4,7 @@ IBAN, a name with or without a typo), the agent lands on the right file before t
 Every query is a Core ``select()`` on an index: exact identifiers are point lookups; names are a range on the
 folded ``last_name_key`` read in index order (name, first names, then newest activity first for namesakes), so
 the first 50 cost the same for "d" as for "dupont". One-typo names are found among the *distinct* names
-(``customer_name_term``: pg_trgm on PostgreSQL, deletion neighbourhood on SQLite), never by scanning customers.
+(their deletion neighbourhood, ``customer_name_deletion``), never by scanning customers.
 Wildcards, quotes and emoji never reach SQL as patterns: names are matched by ranges on sanitised tokens.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from backoffice.checks.bank import normalize_iban
@@ -30,10 +30,10 @@ from backoffice.models import (
     ContractStatus,
     Customer,
     CustomerNameDeletion,
-    CustomerNameTerm,
     PortalAccount,
     Product,
 )
+from backoffice.models.customers import display_name
 from backoffice.workflows.context import Actor
 from backoffice.workflows.permissions import Permission, require
 
@@ -41,7 +41,6 @@ MAX_QUERY_LENGTH = 120  # longer text is a paste, not something said on the phon
 MAX_NAME_TOKENS = 4
 MIN_TYPO_LENGTH = 4  # one edit away from a 3-letter name is half the phone book
 DEFAULT_LIMIT = 50
-TRGM_THRESHOLD = 0.1  # lowest trigram similarity of two names one edit apart ("abcd"/"bacd": 1 of 9)
 _PREFIX_END = "\uffff"  # sorts after every character a folded key holds (C/binary collation)
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -215,7 +214,8 @@ def deletion_variants(term: str) -> set[str]:
 # --- queries ------------------------------------------------------------------------------------------------
 
 _c = Customer.__table__.c
-_COLUMNS = (
+# What a list of customers shows and sorts on (the search results, the possible duplicates of a file).
+SUMMARY_COLUMNS = (
     _c.id,
     _c.client_number,
     _c.civility,
@@ -235,7 +235,7 @@ _BY_ACTIVITY = (_c.last_activity_at.desc(), _c.id)
 
 
 def _base() -> Select[Any]:
-    return select(*_COLUMNS)
+    return select(*SUMMARY_COLUMNS)
 
 
 # Statements built once: SQLAlchemy's compiled cache then costs a dictionary lookup per search.
@@ -246,12 +246,8 @@ _BY_CONTRACT = (
     .select_from(Customer.__table__.join(Contract.__table__, Contract.__table__.c.customer_id == _c.id))
     .where(Contract.__table__.c.number == bindparam("v"))
 )
-_TERMS_SQLITE = select(CustomerNameDeletion.__table__.c.term).where(
+_TERMS = select(CustomerNameDeletion.__table__.c.term).where(
     CustomerNameDeletion.__table__.c.variant.in_(bindparam("variants", expanding=True))
-)
-_TRGM_THRESHOLD = select(func.set_config("pg_trgm.similarity_threshold", str(TRGM_THRESHOLD), True))
-_TERMS_PG = select(CustomerNameTerm.__table__.c.term).where(
-    CustomerNameTerm.__table__.c.term.op("%")(bindparam("v"))
 )
 
 
@@ -273,10 +269,6 @@ def _filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
 
 def _filtered(stmt: Select[Any], filters: SearchFilters) -> Select[Any]:
     return stmt.where(*_filter_clauses(filters)) if filters.active else stmt
-
-
-def display_name(civility: Any, first_names: str, last_name: str) -> str:
-    return f"{civility.value} {first_names} {last_name.upper()}"
 
 
 def _hit(row: Any, match: MatchKind, reason: str) -> SearchHit:
@@ -320,24 +312,40 @@ def _activity_key(row: Any) -> tuple[Any, ...]:
     return (-row.last_activity_at.timestamp(), row.id)
 
 
-def _first_names_clause(first: str) -> ColumnElement[bool] | None:
-    if not first:
-        return None
-    return and_(_c.first_names_key >= first, _c.first_names_key < first + _PREFIX_END)
+_LAST_PREFIX = and_(_c.last_name_key >= bindparam("lo"), _c.last_name_key < bindparam("hi"))
+_FIRST_PREFIX = and_(_c.first_names_key >= bindparam("first_lo"), _c.first_names_key < bindparam("first_hi"))
+_LAST_TYPO = _c.last_name_key.in_(bindparam("terms", expanding=True))
+# One statement per shape, built once (with filters, built per search: rarer, and cached by SQLAlchemy).
+_NAME_STATEMENTS = {
+    (typo, with_first): _base()
+    .where(_LAST_TYPO if typo else _LAST_PREFIX, _LIVE, *((_FIRST_PREFIX,) if with_first else ()))
+    .order_by(*_NAME_ORDER)
+    .limit(bindparam("n"))
+    for typo in (False, True)
+    for with_first in (False, True)
+}
+
+
+def _name_rows(
+    session: Session, reading: NameReading, filters: SearchFilters, limit: int, terms: list[str] | None
+) -> list[Any]:
+    params: dict[str, Any] = {"n": limit + 1}
+    if terms is None:
+        params.update(lo=reading.last, hi=reading.last + _PREFIX_END)
+    else:
+        params["terms"] = terms
+    if reading.first:
+        params.update(first_lo=reading.first, first_hi=reading.first + _PREFIX_END)
+    stmt = _NAME_STATEMENTS[(terms is not None, bool(reading.first))]
+    return list(session.execute(_filtered(stmt, filters), params).all())
 
 
 def _search_reading(
     session: Session, reading: NameReading, filters: SearchFilters, out: _Collector, *, typo: bool
 ) -> int:
-    first_clause = _first_names_clause(reading.first)
     with_first = " et prénom" if reading.first else ""
     if not typo:
-        stmt = _base().where(
-            _c.last_name_key >= reading.last, _c.last_name_key < reading.last + _PREFIX_END, _LIVE
-        )
-        if first_clause is not None:
-            stmt = stmt.where(first_clause)
-        rows = session.execute(_filtered(stmt, filters).order_by(*_NAME_ORDER).limit(out.limit + 1)).all()
+        rows = _name_rows(session, reading, filters, out.limit, None)
         if len(rows) > out.limit:
             out.more = True
         for row in rows:
@@ -349,10 +357,7 @@ def _search_reading(
     terms = typo_terms(session, reading.last)
     if not terms:
         return 0
-    stmt = _base().where(_c.last_name_key.in_(terms), _LIVE)
-    if first_clause is not None:
-        stmt = stmt.where(first_clause)
-    rows = session.execute(_filtered(stmt, filters).order_by(*_NAME_ORDER).limit(out.limit + 1)).all()
+    rows = _name_rows(session, reading, filters, out.limit, terms)
     for row in rows:
         out.add(
             row,
@@ -370,13 +375,7 @@ def typo_terms(session: Session, last: str) -> list[str]:
     """
     if len(last) < MIN_TYPO_LENGTH or len(last) > 80 or " " in last:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        # A swap of two letters in a short name keeps few trigrams ("dupnot"/"dupont": 0.27): the GIN index
-        # is asked for loose candidates, and within_one_edit keeps the true ones.
-        session.execute(_TRGM_THRESHOLD)
-        candidates: Iterable[str] = session.execute(_TERMS_PG, {"v": last}).scalars()
-    else:
-        candidates = session.execute(_TERMS_SQLITE, {"variants": sorted(deletion_variants(last))}).scalars()
+    candidates = session.execute(_TERMS, {"variants": sorted(deletion_variants(last))}).scalars()
     return sorted(
         {t for t in candidates if t != last and not t.startswith(last) and within_one_edit(t, last)}
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from backoffice.errors import PermissionDenied
@@ -138,6 +140,22 @@ def has_permission(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[role]
 
 
+@dataclass(frozen=True)
+class AgentCheck:
+    """The acting agent as the database knows it at this moment (a plain row: no ORM load on every call)."""
+
+    id: int
+    username: str
+    full_name: str
+    role: Role
+
+
+_a = Agent.__table__.c
+_AGENT_STATE = select(_a.username, _a.full_name, _a.role, _a.active, _a.locked_at).where(
+    _a.id == bindparam("id")
+)
+
+
 def require(
     session: Session,
     actor: Actor,
@@ -146,10 +164,13 @@ def require(
     target_type: str | None = None,
     target_id: object | None = None,
     customer_id: int | None = None,
-) -> Agent:
-    """Return the acting agent's row, or refuse: unknown, disabled, locked, or role without the permission."""
+) -> AgentCheck:
+    """The acting agent, or a refusal: unknown, disabled, locked, or role without the permission.
+
+    Read afresh on every call, so a disabled agent is stopped at the next action, not at the next login.
+    """
     session.info["actor"] = actor
-    agent = session.get(Agent, actor.agent_id)
+    row = session.execute(_AGENT_STATE, {"id": actor.agent_id}).first()
 
     def refuse(message: str) -> PermissionDenied:
         return PermissionDenied(
@@ -161,14 +182,15 @@ def require(
             actor=actor,
         )
 
-    if agent is None or agent.username != actor.username:
+    if row is None or row.username != actor.username:
         raise refuse("Votre compte d'agent est introuvable. Reconnectez-vous.")
-    if not agent.active:
+    if not row.active:
         raise refuse("Votre compte d'agent a été désactivé : l'action est refusée.")
-    if agent.locked_at is not None:
+    if row.locked_at is not None:
         raise refuse(
             "Votre compte d'agent est verrouillé : demandez à un administrateur de le déverrouiller."
         )
-    if permission not in ROLE_PERMISSIONS[agent.role]:
-        raise refuse(f"Votre rôle ({agent.role.label}) ne permet pas de {PERMISSION_LABELS[permission]}.")
-    return agent
+    role = Role(row.role)
+    if permission not in ROLE_PERMISSIONS[role]:
+        raise refuse(f"Votre rôle ({role.label}) ne permet pas de {PERMISSION_LABELS[permission]}.")
+    return AgentCheck(actor.agent_id, row.username, row.full_name, role)

@@ -41,7 +41,7 @@ from backoffice.models.documents import VERIFICATION_STATUS_LABELS, ProofOfAddre
 from backoffice.workflows import audit
 from backoffice.workflows.context import Actor, now, settings_of, today
 from backoffice.workflows.documents import DocumentInfo, document_infos, store_document, upload_details
-from backoffice.workflows.permissions import Permission, require
+from backoffice.workflows.permissions import AgentCheck, Permission, require
 
 IDENTITY = "identity"
 ADDRESS = "address"
@@ -315,7 +315,7 @@ def _customer(session: Session, customer_id: int) -> Customer:
 
 def _editable_case(
     session: Session, actor: Actor, case_id: int, action: str, expected_version: int | None
-) -> tuple[Agent, VerificationCase]:
+) -> tuple[AgentCheck, VerificationCase]:
     """Load an open case for a change; a decided case is frozen, a stale screen is told who changed it."""
     agent = require(
         session, actor, Permission.VERIFICATION_DECIDE, target_type="verification_case", target_id=case_id

@@ -1,0 +1,31 @@
+"""The Qt binding the app ships with must survive a working day of signals.
+
+PySide6 6.12.0 dropped a reference to ``True`` on every ``emit()`` made from Python; on Python 3.11 (where ``True``
+is not immortal) the application aborted with "bool_dealloc" after a few thousand searches or clicks.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QObject, Signal
+
+
+class _Source(QObject):
+    changed = Signal(object)
+    pinged = Signal()
+
+
+def test_emitting_signals_leaves_reference_counts_alone(qapp) -> None:  # type: ignore[no-untyped-def]
+    source = _Source()
+    received: list[object] = []
+    source.changed.connect(received.append)
+    source.pinged.connect(lambda: received.append(None))
+    singletons = (True, False, None)
+    before = [sys.getrefcount(obj) for obj in singletons]
+    for _ in range(2000):
+        source.changed.emit(None)
+        source.pinged.emit()
+    received.clear()
+    after = [sys.getrefcount(obj) for obj in singletons]
+    assert [a - b for a, b in zip(after, before, strict=True)] == [0, 0, 0]
