@@ -3,8 +3,7 @@
 For large loads the secondary indexes, unique constraints (PostgreSQL) and foreign keys (PostgreSQL) of the bulk
 tables are dropped first and re-created afterwards from their own stored definitions, so the schema ends exactly
 as the migrations left it (``alembic check`` keeps passing). Their triggers (the name vocabulary of the typo
-lookup) are dropped (SQLite) or disabled (PostgreSQL) the same way and the vocabulary is filled in one statement at
-the end. At scale on SQLite the workers hand over in-memory database images built with the target's own table
+lookup) are dropped (SQLite) or disabled (PostgreSQL) the same way, then fired once per distinct name at the end. At scale on SQLite the workers hand over in-memory database images built with the target's own table
 definitions, which the parent copies as raw records (``INSERT INTO t SELECT * FROM image.t``).
 """
 
@@ -149,8 +148,8 @@ class SQLiteLoader:
             ).fetchall()
             for name, _ in self._indexes:
                 cur.execute(f'DROP INDEX "{name}"')
-            # The name-vocabulary triggers would run once per customer; the vocabulary is filled in one pass
-            # at the end instead (and without triggers on the target, the chunk copies are record transfers).
+            # The name-vocabulary triggers would run once per customer: they run once per distinct name at the
+            # end instead (and without triggers on the target, the chunk copies are record transfers).
             self._triggers = cur.execute(
                 f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks}) "
                 "ORDER BY name",
@@ -214,7 +213,7 @@ class SQLiteLoader:
         if self._triggers:
             for _, sql in self._triggers:
                 cur.execute(sql)
-            fill_name_vocabulary(cur, "sqlite")
+            cur.execute(FIRE_NAME_TRIGGERS_SQL)
         cur.execute("COMMIT")
         if self._bulk:
             progress("Statistiques (ANALYZE)")
@@ -291,7 +290,7 @@ class PostgreSQLLoader:
                     cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
             for name, _ in self._indexes:
                 cur.execute(f'DROP INDEX "{name}"')
-            # The name-vocabulary trigger would run once per customer: the vocabulary is filled in one pass.
+            # The name-vocabulary trigger would run once per customer: it runs once per distinct name at the end.
             self._triggers = cur.execute(
                 "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                 "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace "
@@ -330,7 +329,7 @@ class PostgreSQLLoader:
             for name, table in self._triggers:
                 cur.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"')
             if self._triggers:
-                fill_name_vocabulary(cur, "postgresql")
+                cur.execute(FIRE_NAME_TRIGGERS_SQL)
         for table in SERIAL_TABLES:
             sequence = cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()[0]
             if sequence:
@@ -355,24 +354,12 @@ class PostgreSQLLoader:
         self._raw.close()
 
 
-def fill_name_vocabulary(cur: Any, dialect: str) -> None:
-    """Fill the typo-lookup vocabulary (models/search.py) from the loaded customers, as migration 0002 does."""
-    if dialect == "postgresql":
-        cur.execute(
-            "INSERT INTO customer_name_term (term) SELECT DISTINCT last_name_key FROM customer "
-            "ON CONFLICT DO NOTHING"
-        )
-        return
-    cur.execute("INSERT OR IGNORE INTO customer_name_term (term) SELECT DISTINCT last_name_key FROM customer")
-    cur.execute(
-        "INSERT OR IGNORE INTO customer_name_deletion (variant, term) SELECT term, term FROM customer_name_term"
-    )
-    positions = "json_each('[" + ",".join(str(n) for n in range(1, 81)) + "]')"
-    cur.execute(
-        "INSERT OR IGNORE INTO customer_name_deletion (variant, term) "
-        "SELECT substr(term, 1, value - 1) || substr(term, value + 1), term "
-        f"FROM customer_name_term, {positions} WHERE value <= length(term)"
-    )
+#: Touches one customer per distinct last name so that the re-enabled vocabulary triggers (migrations 0002, 0012)
+#: fill the typo-lookup tables with their own current logic, once per name instead of once per customer.
+FIRE_NAME_TRIGGERS_SQL = (
+    "UPDATE customer SET last_name_key = last_name_key "
+    "WHERE id IN (SELECT min(id) FROM customer GROUP BY last_name_key)"
+)
 
 
 def make_loader(db: Database) -> SQLiteLoader | PostgreSQLLoader:
