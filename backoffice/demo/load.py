@@ -267,6 +267,8 @@ class PostgreSQLLoader:
         cur.executemany("INSERT INTO coverage_template VALUES (%s, %s, %s, %s, %s)", COVERAGE_TEMPLATE)
         if bulk:
             cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            # Foreign keys are validated by one join each when re-created: in memory, not in spilled batches.
+            cur.execute("SET LOCAL work_mem = '256MB'")
             cur.execute("SET LOCAL max_parallel_maintenance_workers = 2")
             tables = list(BULK_TABLES)
             self._constraints = cur.execute(
