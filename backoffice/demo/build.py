@@ -85,7 +85,7 @@ class BuildReport:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(plan: gen.Plan, form: str, ddl: dict[str, str] | None = None) -> None:
+def _init_worker(plan: gen.Plan, form: str, ddl: dict[str, list[str]] | None = None) -> None:
     _WORKER["pools"] = gen.build_pools(plan.seed)
     _WORKER["tt"] = gen.time_text(plan.now)
     _WORKER["plan"] = plan
@@ -114,7 +114,7 @@ def _work_packed(index: int) -> bytes:
 
 
 def _chunks(
-    plan: gen.Plan, form: str, parallel: bool, ddl: dict[str, str] | None
+    plan: gen.Plan, form: str, parallel: bool, ddl: dict[str, list[str]] | None
 ) -> Iterator[ChunkRows | ChunkText | bytes]:
     total = -(-plan.customers // plan.chunk_size)
     if not parallel or total <= 1:

@@ -49,16 +49,33 @@ def copy_text(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+#: Indexes whose keys grow with the load order (ids are allocated chunk after chunk, a customer's rows in id
+#: order, its lock events by time): kept during a SQLite bulk load, where each entry is an append, instead of
+#: being sorted again in the serial index phase at the end. Any other index is dropped and rebuilt.
+LOAD_ORDER_INDEXES = frozenset(
+    {
+        "ix_coverage_contract_id",
+        "ix_contract_customer_id",
+        "ix_claim_contract_id",
+        "ix_claim_customer_id",
+        "ix_lock_event_account_id",
+        "ix_lock_event_account_occurred",
+        "ix_lock_event_customer_id",
+        "ix_appraisal_assignment_claim_id",
+    }
+)
+
 #: The schema name under which the SQLite loader attaches each chunk image.
 IMAGE_SCHEMA = "chunk_image"
 
 
-def sqlite_image(rows: ChunkRows, ddl: dict[str, str]) -> bytes:
+def sqlite_image(rows: ChunkRows, ddl: dict[str, list[str]]) -> bytes:
     """A chunk's rows as the image of an in-memory SQLite database holding the bulk tables, coverages expanded.
 
-    Built in a worker process with the target's own ``CREATE TABLE`` statements (``ddl``): the per-value work
-    happens there, in parallel, and the parent copies each table with ``INSERT INTO … SELECT *``, which SQLite
-    runs as a raw record transfer when both tables have the same definition (no value decoded or re-encoded).
+    Built in a worker process with the target's own ``CREATE TABLE`` and remaining ``CREATE INDEX`` statements
+    (``ddl``): the per-value work happens there, in parallel, and the parent copies each table with
+    ``INSERT INTO … SELECT *``, which SQLite runs as a raw record transfer when both tables have the same
+    definition and indexes (no value decoded or re-encoded, index entries copied in order).
     """
     con = sqlite3.connect(":memory:", isolation_level=None)
     try:
@@ -67,7 +84,7 @@ def sqlite_image(rows: ChunkRows, ddl: dict[str, str]) -> bytes:
         con.execute("PRAGMA ignore_check_constraints = ON")
         con.execute("BEGIN")
         for table in BULK_TABLES:
-            con.execute(ddl[table])
+            con.execute(ddl[table][0])
         con.execute(
             "CREATE TABLE coverage_plan (contract_id INTEGER, formula INTEGER, damage_deductible INTEGER, "
             "glass_deductible INTEGER, start_date TEXT, end_date TEXT)"
@@ -83,6 +100,9 @@ def sqlite_image(rows: ChunkRows, ddl: dict[str, str]) -> bytes:
                 rows.get(table, ()),
             )
         con.execute(EXPAND_COVERAGES_SQL)
+        for table in BULK_TABLES:
+            for sql in ddl[table][1:]:
+                con.execute(sql)
         con.execute("COMMIT")
         return con.serialize()
     finally:
@@ -141,11 +161,15 @@ class SQLiteLoader:
         cur.executemany("INSERT INTO coverage_template VALUES (?, ?, ?, ?, ?)", COVERAGE_TEMPLATE)
         if bulk:
             marks = ", ".join("?" for _ in BULK_TABLES)
-            self._indexes = cur.execute(
-                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                f"AND tbl_name IN ({marks}) ORDER BY name",
-                BULK_TABLES,
-            ).fetchall()
+            self._indexes = [
+                (name, sql)
+                for name, sql in cur.execute(
+                    f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                    f"AND tbl_name IN ({marks}) ORDER BY name",
+                    BULK_TABLES,
+                ).fetchall()
+                if name not in LOAD_ORDER_INDEXES
+            ]
             for name, _ in self._indexes:
                 cur.execute(f'DROP INDEX "{name}"')
             # The name-vocabulary triggers would run once per customer: they run once per distinct name at the
@@ -158,14 +182,18 @@ class SQLiteLoader:
             for name, _ in self._triggers:
                 cur.execute(f'DROP TRIGGER "{name}"')
 
-    def image_ddl(self) -> dict[str, str]:
-        """The ``CREATE TABLE`` statements of the bulk tables, for the workers' chunk images."""
+    def image_ddl(self) -> dict[str, list[str]]:
+        """Per bulk table, its ``CREATE TABLE`` then its indexes still in place, for the workers' chunk images."""
         marks = ", ".join("?" for _ in BULK_TABLES)
         rows = self._cur.execute(
-            f"SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND name IN ({marks})",
+            f"SELECT tbl_name, sql FROM main.sqlite_master WHERE type IN ('table', 'index') AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks}) ORDER BY type DESC, name",
             BULK_TABLES,
         ).fetchall()
-        return dict(rows)
+        ddl: dict[str, list[str]] = {}
+        for table, sql in rows:
+            ddl.setdefault(table, []).append(sql)
+        return ddl
 
     def write_rows(self, table: str, rows: list[Row]) -> None:
         if rows:
