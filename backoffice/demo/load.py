@@ -10,6 +10,7 @@ definitions, which the parent copies as raw records (``INSERT INTO t SELECT * FR
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
@@ -269,6 +270,7 @@ class SQLiteLoader:
 
 class PostgreSQLLoader:
     def __init__(self, db: Database) -> None:
+        self._db = db
         self._raw = db.engine.raw_connection()
         self._con: Any = self._raw.driver_connection
         assert self._con is not None
@@ -370,11 +372,46 @@ class PostgreSQLLoader:
                 )
         self._con.commit()
         progress("Statistiques (ANALYZE)")
-        self._con.autocommit = True
+        self._analyze()
+
+    def _analyze(self) -> None:
+        """ANALYZE every table, on two connections sharing them by size: the pass reads each sampled page of the
+        freshly loaded tables (setting its hint bits), the last serial phase of the build."""
+        sizes = self._cur.execute(
+            "SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+            "AND relkind = 'r' ORDER BY 2 DESC, 1"
+        ).fetchall()
+        self._con.commit()
+        shares: tuple[list[str], list[str]] = ([], [])
+        loads = [0, 0]
+        for table, size in sizes:
+            k = 0 if loads[0] <= loads[1] else 1
+            shares[k].append(table)
+            loads[k] += size
+        other = self._db.engine.raw_connection()
+        failures: list[BaseException] = []
+
+        def run(raw: Any, tables: list[str]) -> None:
+            con = raw.driver_connection
+            con.autocommit = True
+            try:
+                with con.cursor() as cursor:
+                    for table in tables:
+                        cursor.execute(f'ANALYZE "{table}"')
+            except BaseException as error:  # re-raised by the caller's thread
+                failures.append(error)
+            finally:
+                con.autocommit = False
+
         try:
-            cur.execute("ANALYZE")
+            helper = threading.Thread(target=run, args=(other, shares[1]), name="analyze")
+            helper.start()
+            run(self._raw, shares[0])
+            helper.join()
         finally:
-            self._con.autocommit = False
+            other.close()
+        if failures:
+            raise failures[0]
 
     def abort(self) -> None:
         self._con.rollback()
