@@ -170,7 +170,8 @@ def require(
     Read afresh on every call, so a disabled agent is stopped at the next action, not at the next login.
     """
     session.info["actor"] = actor
-    row = session.execute(_AGENT_STATE, {"id": actor.agent_id}).first()
+    # Core on the session's connection: no ORM entity, no autoflush (nothing depends on pending changes here).
+    row = session.connection().execute(_AGENT_STATE, {"id": actor.agent_id}).first()
 
     def refuse(message: str) -> PermissionDenied:
         return PermissionDenied(

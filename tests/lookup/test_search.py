@@ -262,3 +262,18 @@ def test_classification_is_pure() -> None:
 def test_within_one_edit(a: str, b: str, close: bool) -> None:
     assert within_one_edit(a, b) is close
     assert within_one_edit(b, a) is close
+
+
+def test_start_of_a_name_with_first_names_puts_the_exact_name_first(db, agents) -> None:  # type: ignore[no-untyped-def]
+    with db.write() as s:
+        longer = make_customer(s, last_name="Dupontel", first_names="Marie", iban=None).id
+        exact = make_customer(s, last_name="Dupont", first_names="Marie-Claire", iban=None).id
+        other = make_customer(s, last_name="Dupont", first_names="Paul", iban=None).id
+        breton = make_customer(s, last_name="Le Bihan", first_names="Patricia", iban=None).id
+    result = run(db, agents["agent"], "DUPONT marie")
+    assert ids_of(result) == [exact, longer]
+    assert [h.match for h in result.hits] == [MatchKind.NAME_EXACT, MatchKind.NAME_PREFIX]
+    assert ids_of(run(db, agents["agent"], "dup marie")) == [exact, longer]
+    assert other not in ids_of(run(db, agents["agent"], "dupont ma"))
+    assert ids_of(run(db, agents["agent"], "LE BIHAN Patricia")) == [breton]
+    assert ids_of(run(db, agents["agent"], "patricia le bihan")) == [breton]
