@@ -8,13 +8,14 @@ Never touches the scale databases: SQLite is copied to /tmp, PostgreSQL is clone
 ``--open-claims``, claims are added in bulk on its existing contracts; when a scale database is missing, a
 synthetic one is built (customers, contracts with coverages, claims) so the figures still mean something.
 
-Targets (issue 7): triage of one claim ≤ 5 ms; re-triage of all open claims ≤ 60 s; queue first page ≤ 150 ms;
+Targets (issue 7, p95): triage of one claim ≤ 5 ms; re-triage of all open claims ≤ 60 s; queue first page ≤ 150 ms;
 take-next ≤ 20 ms.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -26,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, insert, make_url, select, text
+from sqlalchemy import create_engine, func, insert, make_url, select, text, update
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -239,13 +240,40 @@ def measure(db: Database, open_claims: int) -> dict[str, float]:
         with db.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
     actor = bench_actor(db)
-    print(f"{db.dialect}: {total} sinistres ouverts", flush=True)
+    print(f"{db.dialect}: {total} sinistres ouverts, charge {os.getloadavg()[0]:.2f}", flush=True)
     results: dict[str, float] = {}
 
-    started = time.perf_counter()
-    count = claims.retriage_all(db, actor)
-    results["retriage_all"] = (time.perf_counter() - started) * 1000
-    print(f"  re-tri de {count} sinistres ouverts : {results['retriage_all'] / 1000:.1f} s", flush=True)
+    def report(key: str, times: list[float]) -> None:
+        """p95 is what the targets bound; p50 for context."""
+        p95 = statistics.quantiles(times, n=20)[-1]
+        results[key] = p95
+        verdict = "OK" if p95 <= TARGETS_MS[key] else "AU-DELÀ DE LA CIBLE"
+        print(
+            f"  {key:18} p95 {p95:8.2f} ms  p50 {statistics.median(times):8.2f} ms   "
+            f"(cible ≤ {TARGETS_MS[key]:.0f} ms) {verdict}",
+            flush=True,
+        )
+
+    def retriage(label: str) -> float:
+        started, cpu = time.perf_counter(), time.process_time()
+        count = claims.retriage_all(db, actor)
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(
+            f"  re-tri de {count} sinistres ouverts ({label}) : {wall:.1f} s, CPU du programme {cpu:.1f} s",
+            flush=True,
+        )
+        return wall * 1000
+
+    # Worst case first: no stored fingerprint matches (as after a rule change touching every claim), so every
+    # open claim is rewritten; then the same again, where nothing changed and nothing is written.
+    with db.write() as s:
+        s.execute(update(Claim).values(triage_fingerprint=None))
+    results["retriage_all"] = retriage("tous les résultats réécrits")
+    results["retriage_unchanged"] = retriage("rien de changé : aucun sinistre réécrit")
+    if db.dialect == "postgresql":
+        # What autovacuum does soon after a mass update: without it the counts read every rewritten row's heap page.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE claim"))
 
     with db.read() as s:
         sample = list(
@@ -261,24 +289,26 @@ def measure(db: Database, open_claims: int) -> dict[str, float]:
         with db.read() as s:
             claims.compute_triage(s, actor, sample[rng.randrange(len(sample))])
 
-    results["triage_one"] = statistics.median(_ms(triage_one, 200))
+    _ms(triage_one, 10)
+    report("triage_one", _ms(triage_one, 300))
 
     def first_page() -> None:
         with db.read() as s:
             claims.queue_page(s, actor, QueueFilter(), offset=0, limit=100)
 
     _ms(first_page, 3)
-    results["queue_first_page"] = statistics.median(_ms(first_page, 20))
+    report("queue_first_page", _ms(first_page, 40))
 
     def take() -> None:
         with db.write() as s:
             claims.take_next(s, actor)
 
     _ms(take, 3)
-    results["take_next"] = statistics.median(_ms(take, 100))
-    for key, value in results.items():
-        verdict = "OK" if value <= TARGETS_MS[key] else "AU-DELÀ DE LA CIBLE"
-        print(f"  {key:18} {value:10.1f} ms   (cible ≤ {TARGETS_MS[key]:.0f} ms) {verdict}", flush=True)
+    report("take_next", _ms(take, 200))
+    for key in ("retriage_all", "retriage_unchanged"):
+        value = results[key]
+        verdict = "OK" if value <= TARGETS_MS["retriage_all"] else "AU-DELÀ DE LA CIBLE"
+        print(f"  {key:18} {value / 1000:8.1f} s   (cible ≤ 60 s) {verdict}", flush=True)
     return results
 
 

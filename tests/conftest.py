@@ -122,6 +122,17 @@ def _patient_qtbot() -> Iterator[None]:
         setattr(QtBot, name, original)
 
 
+@pytest.fixture(autouse=True)
+def _own_ui_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Window geometry and column widths go to a file of the test's own, never to the user's ~/.config: two
+    workers sharing one settings file would see each other's layouts."""
+    from PySide6.QtCore import QSettings
+
+    from backoffice.ui import persist
+
+    monkeypatch.setattr(persist, "_store", QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _cheap_argon2() -> Iterator[None]:
     """Same algorithm (argon2id), test-sized cost: the suite logs in hundreds of times on 2 shared cores."""

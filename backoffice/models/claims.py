@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backoffice.models.base import Base, Versioned, str_enum
@@ -115,6 +115,8 @@ class Claim(Versioned, Base):
     fraud_referral: Mapped[bool] = mapped_column(Boolean, default=False)
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     triage: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the explained result, rule by rule
+    # A digest of ``triage``: a re-triage compares it with the new result instead of reading the whole JSON.
+    triage_fingerprint: Mapped[str | None] = mapped_column(String(24))
     triaged_at: Mapped[datetime | None]
     override_reason: Mapped[str | None] = mapped_column(Text)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
@@ -131,10 +133,29 @@ class Claim(Versioned, Base):
     __table_args__ = (
         Index("ix_claim_queue", "status", "priority", "declared_at"),
         Index("ix_claim_declared_at", "declared_at"),
-        # "Take next": the best unassigned claim without walking past those already taken…
-        Index("ix_claim_unassigned", "status", "handler_id", "priority", "declared_at"),
+        # "Take next": the best unassigned claim without walking past those already taken (partial, and in the
+        # exact queue order, so PostgreSQL neither filters the held claims out nor sorts)…
+        Index(
+            "ix_claim_unassigned",
+            "status",
+            "priority",
+            "declared_at",
+            "id",
+            sqlite_where=text("handler_id IS NULL"),
+            postgresql_where=text("handler_id IS NULL"),
+        ),
         # …and the few taken claims left untouched past the queue-lock timeout.
         Index("ix_claim_taken_at", "status", "taken_at"),
+        # The held claims in queue order: the oldest abandoned one is found without walking the whole queue.
+        Index(
+            "ix_claim_held",
+            "status",
+            "priority",
+            "declared_at",
+            "id",
+            sqlite_where=text("handler_id IS NOT NULL"),
+            postgresql_where=text("handler_id IS NOT NULL"),
+        ),
     )
 
 

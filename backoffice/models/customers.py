@@ -73,7 +73,6 @@ class Customer(Versioned, Base):
     )
 
     __table_args__ = (
-        Index("ix_customer_name_keys", "last_name_key", "first_names_key"),
         Index("ix_customer_first_names_key", "first_names_key"),
         Index("ix_customer_email_key", "email_key"),
         Index("ix_customer_phone_mobile", "phone_mobile"),
@@ -86,3 +85,14 @@ class Customer(Versioned, Base):
     @property
     def display_name(self) -> str:
         return display_name(self.civility, self.first_names, self.last_name)
+
+
+# The name search's whole ORDER BY: read in index order, no sort, so LIMIT 50 stops at 50 rows whatever the planner
+# guesses about the range (PostgreSQL's guess for "roy…" was 33 rows instead of 5,130).
+Index(
+    "ix_customer_name_order",
+    Customer.last_name_key,
+    Customer.first_names_key,
+    Customer.last_activity_at.desc(),
+    Customer.id,
+)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -99,6 +101,15 @@ def load(session: Session, ctx: AppContext, claim_id: int) -> Loaded:
     return Loaded(detail, mandates, proposal, problem)
 
 
+def _scrolling(page: QWidget) -> QScrollArea:
+    """A tab page that scrolls when the screen is short (1366×768 laptops) instead of squeezing the queue."""
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
+
+
 class ClaimDetailView(QWidget):
     """Shows the claim loaded last; every action reloads it and tells the area (``changed``) to refresh the queue."""
 
@@ -123,12 +134,13 @@ class ClaimDetailView(QWidget):
         self.message = QLabel()
         self.message.setObjectName("claimMessage")
         self.message.setWordWrap(True)
+        self.message.setVisible(False)  # takes no room until there is something to say
         layout.addWidget(self.message)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._triage_tab(), "&Tri")
-        self.tabs.addTab(self._appraisal_tab(), "&Expertise")
-        self.tabs.addTab(self._indemnity_tab(), "&Indemnité")
-        self.tabs.addTab(self._history_tab(), "&Historique")
+        self.tabs.addTab(_scrolling(self._triage_tab()), "&Tri")
+        self.tabs.addTab(_scrolling(self._appraisal_tab()), "&Expertise")
+        self.tabs.addTab(_scrolling(self._indemnity_tab()), "&Indemnité")
+        self.tabs.addTab(_scrolling(self._history_tab()), "&Historique")
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self._actions_bar())
         self.setEnabled(False)
@@ -147,7 +159,7 @@ class ClaimDetailView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.findings, 1)
+        self.findings.setMinimumHeight(110)  # three findings at least; the tab scrolls on a shorter screen
         box = QGroupBox("Valider le tri (modifier un résultat demande un motif)")
         form = QFormLayout(box)
         self.priority = QComboBox()
@@ -166,16 +178,21 @@ class ClaimDetailView(QWidget):
         self.confirm_button.clicked.connect(self._confirm)
         self.release_button = QPushButton("Rendre à la file")
         self.release_button.clicked.connect(self._release)
-        form.addRow("Priorité", self.priority)
-        form.addRow("Expertise", self.mode)
-        form.addRow("", self.fraud)
-        form.addRow("Motif", self.override_reason)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.confirm_button)
-        buttons.addWidget(self.release_button)
-        buttons.addStretch(1)
-        form.addRow(buttons)
+        choices = QHBoxLayout()  # one line each, so the tab fits a laptop screen
+        choices.addWidget(self.priority, 1)
+        choices.addWidget(QLabel("Expertise"))
+        choices.addWidget(self.mode, 1)
+        choices.addWidget(self.fraud)
+        form.addRow("Priorité", choices)
+        reason = QHBoxLayout()
+        reason.addWidget(self.override_reason, 1)
+        reason.addWidget(self.confirm_button)
+        reason.addWidget(self.release_button)
+        form.addRow("Motif", reason)
+        # The decision first, the reasons below it: on a laptop screen "Valider le tri" stays in sight.
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(box)
+        layout.addWidget(self.findings, 1)
         return page
 
     def _appraisal_tab(self) -> QWidget:
@@ -293,12 +310,15 @@ class ClaimDetailView(QWidget):
             self.show_claim(self.loaded.detail.id)
 
     def _error(self, exc: BaseException) -> None:
-        self.message.setText(error_text(exc))
-        self.message.setStyleSheet("color: #b71c1c;")
+        self.show_message(error_text(exc), error=True)
 
     def _info(self, text: str) -> None:
+        self.show_message(text)
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #1b5e20;")
+        self.message.setStyleSheet(f"color: {'#b71c1c' if error else '#1b5e20'};")
+        self.message.setVisible(bool(text))
 
     def _show(self, loaded: Loaded) -> None:
         self.loaded = loaded

@@ -43,6 +43,7 @@ from backoffice.clock import PARIS
 from backoffice.errors import ConcurrentEdit
 from backoffice.ui.context import AppContext
 from backoffice.ui.operations import error_text
+from backoffice.ui.persist import fit_columns, remember_header
 from backoffice.workflows import customers
 from backoffice.workflows.customers import CustomerFile, Identity
 from backoffice.workflows.permissions import Permission
@@ -117,6 +118,7 @@ def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
+    fit_columns(table.horizontalHeader())
 
 
 class IdentityForm(QWidget):
@@ -150,11 +152,11 @@ class IdentityForm(QWidget):
         buttons = QHBoxLayout()
         self.save_button = QPushButton("&Enregistrer les modifications")
         self.save_button.setObjectName("saveIdentity")
-        self.save_button.setVisible(ctx.can(Permission.CUSTOMER_EDIT))
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        self.save_button.setVisible(ctx.can(Permission.CUSTOMER_EDIT))  # once parented: never a stray window
         self.error = QLabel()
         self.error.setObjectName("identityError")
         self.error.setWordWrap(True)
@@ -169,6 +171,9 @@ class IdentityForm(QWidget):
         conflict_layout.addWidget(self.conflict_text)
         self.conflict_table = _table(("Champ", "Valeur enregistrée", "Votre saisie"), "conflictTable")
         conflict_layout.addWidget(self.conflict_table)
+        remember_header(
+            ctx, self.conflict_table.horizontalHeader(), "customer_file/conflict", fit_to_contents=True
+        )
         reload_row = QHBoxLayout()
         self.keep_button = QPushButton("Recharger en &gardant mes saisies")
         self.keep_button.setObjectName("reloadKeep")
@@ -319,10 +324,10 @@ class CustomerFileView(QWidget):
         self.merge_button.setObjectName("mergeButton")
         self.merge_button.clicked.connect(self._merge)
         can_merge = ctx.can(Permission.CUSTOMER_MERGE)
-        self.duplicate_choice.setVisible(can_merge)
-        self.merge_button.setVisible(can_merge)
         dup_layout.addWidget(self.duplicate_choice)
         dup_layout.addWidget(self.merge_button)
+        self.duplicate_choice.setVisible(can_merge)  # once parented: never a stray window
+        self.merge_button.setVisible(can_merge)
         self.duplicates.setVisible(False)
         layout.addWidget(self.duplicates)
 
@@ -363,6 +368,19 @@ class CustomerFileView(QWidget):
         self.timeline = _table(("Date", "Événement", "Par"), "timelineTable")
         self.tabs.addTab(self.timeline, "&Historique")
         layout.addWidget(self.tabs, 1)
+
+        remember_header(ctx, self.contracts.header(), "customer_file/contracts", fit_to_contents=True)
+        for table in (
+            self.locks,
+            self.documents,
+            self.verifications,
+            self.claims,
+            self.letters,
+            self.timeline,
+        ):
+            remember_header(
+                ctx, table.horizontalHeader(), f"customer_file/{table.objectName()}", fit_to_contents=True
+            )
 
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -500,8 +518,7 @@ class CustomerFileView(QWidget):
                 QTreeWidgetItem(item, [cov.label, "", "", "", "", franchise])
             self.contracts.addTopLevelItem(item)
             item.setExpanded(c.active)
-        for column in range(self.contracts.columnCount()):
-            self.contracts.resizeColumnToContents(column)
+        fit_columns(self.contracts.header())  # once the active contracts are expanded
 
     def _show_account(self, file: CustomerFile) -> None:
         account = file.account

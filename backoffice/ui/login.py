@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -14,8 +16,9 @@ from PySide6.QtWidgets import (
 
 from backoffice.ui.operations import OperationRunner, error_text
 from backoffice.ui.resources import icon
-from backoffice.workflows import staff
-from backoffice.workflows.context import Actor
+
+if TYPE_CHECKING:
+    from backoffice.workflows.context import Actor
 
 
 class LoginDialog(QDialog):
@@ -60,20 +63,25 @@ class LoginDialog(QDialog):
         layout.addSpacing(8)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        if hint:
-            hint_label = QLabel(hint)
-            hint_label.setObjectName("hintLabel")
-            hint_label.setWordWrap(True)
-            hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            layout.addWidget(hint_label)
+        self.hint = QLabel()
+        self.hint.setObjectName("hintLabel")
+        self.hint.setWordWrap(True)
+        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.hint)
+        self.set_hint(hint)
         layout.addWidget(self.buttons)
         self.username.setFocus()
+
+    def set_hint(self, hint: str | None) -> None:
+        """The demo logins, when the database has them (looked up after the window is shown)."""
+        self.hint.setText(hint or "")
+        self.hint.setVisible(bool(hint))
 
     def submit(self) -> None:
         username, password = self.username.text(), self.password.text()
         self.error.setText("")
         self.buttons.setEnabled(False)
-        self.ops.run(lambda: staff.login(self.ops.db, username, password), self._done, on_error=self._failed)
+        self.ops.run(lambda: _login(self.ops, username, password), self._done, on_error=self._failed)
 
     def _done(self, actor: Actor) -> None:
         self.actor = actor
@@ -85,3 +93,10 @@ class LoginDialog(QDialog):
         self.error.setText(error_text(exc))
         self.password.clear()
         self.password.setFocus()
+
+
+def _login(ops: OperationRunner, username: str, password: str) -> Actor:
+    """On the thread pool: the workflows and the ORM models are imported there, not before the window shows."""
+    from backoffice.workflows import staff
+
+    return staff.login(ops.db, username, password)

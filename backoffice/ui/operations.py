@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
+from shiboken6 import isValid
 from sqlalchemy.orm import Session
 
 from backoffice.db import Database
@@ -25,6 +26,12 @@ UNEXPECTED = (
     "Une erreur inattendue est survenue. L'opération n'a pas été effectuée ; rien n'a été enregistré. "
     "Si le problème persiste, contactez le support en indiquant l'heure."
 )
+
+
+def _receiver_gone(callback: Callable[..., Any] | None) -> bool:
+    """A window closed while its query ran: its bound methods must not be called on a deleted Qt object."""
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not isValid(owner)
 
 
 class _Relay(QObject):
@@ -89,12 +96,14 @@ class OperationRunner(QObject):
         @Slot(object)
         def succeeded(result: Any) -> None:
             finish()
-            if on_done is not None:
+            if on_done is not None and not _receiver_gone(on_done):
                 on_done(result)
 
         @Slot(object)
         def failed(exc: BaseException) -> None:
             finish()
+            if _receiver_gone(on_error):
+                return
             if on_error is not None:
                 on_error(exc)
             else:

@@ -23,17 +23,25 @@ class PdfPreview(QWidget):
         self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
         self.view.setAccessibleName("Aperçu du courrier")
 
-        self.previous_button = QPushButton("◀ Page précédente")
-        self.next_button = QPushButton("Page suivante ▶")
+        # Short labels: the preview shares a 1366-pixel screen with the letter form.
+        self.previous_button = QPushButton("◀")
+        self.next_button = QPushButton("▶")
         self.page_label = QLabel("Aucun document")
         self.page_label.setObjectName("pageLabel")
-        self.zoom_out_button = QPushButton("Zoom −")
-        self.zoom_in_button = QPushButton("Zoom +")
+        self.zoom_out_button = QPushButton("−")
+        self.zoom_in_button = QPushButton("+")
         self.fit_button = QPushButton("Page entière")
-        self.previous_button.setToolTip("Page précédente (Page préc.)")
-        self.next_button.setToolTip("Page suivante (Page suiv.)")
-        self.zoom_in_button.setToolTip("Agrandir (Ctrl++)")
-        self.zoom_out_button.setToolTip("Réduire (Ctrl+-)")
+        for button, tip in (
+            (self.previous_button, "Page précédente (Page préc.)"),
+            (self.next_button, "Page suivante (Page suiv.)"),
+            (self.zoom_in_button, "Agrandir (Ctrl++)"),
+            (self.zoom_out_button, "Réduire (Ctrl+-)"),
+            (self.fit_button, "Afficher la page entière"),
+        ):
+            button.setToolTip(tip)
+            button.setAccessibleName(tip.split(" (")[0])
+        for button in (self.previous_button, self.next_button, self.zoom_out_button, self.zoom_in_button):
+            button.setMinimumWidth(36)
         self.previous_button.clicked.connect(lambda: self.go_to(self.current_page() - 1))
         self.next_button.clicked.connect(lambda: self.go_to(self.current_page() + 1))
         self.zoom_in_button.clicked.connect(lambda: self.zoom(ZOOM_STEP))

@@ -35,7 +35,13 @@ from backoffice.models import (
 )
 from backoffice.models.experts import SPECIALTY_LABELS
 from backoffice.workflows import audit, indemnity
-from backoffice.workflows.claims import apply_transition, check_claim_version, load_claim, touch_claim
+from backoffice.workflows.claims import (
+    apply_transition,
+    check_claim_version,
+    claim_for,
+    load_claim,
+    touch_claim,
+)
 from backoffice.workflows.context import Actor, now, settings_of, today
 from backoffice.workflows.permissions import Permission, require
 from backoffice.workflows.triage import APPRAISAL_LABELS, COVERAGE_FOR_TYPE
@@ -191,15 +197,7 @@ def _proposal(session: Session, claim: Claim, exclude: tuple[int, ...]) -> Propo
 def propose_experts(
     session: Session, actor: Actor, claim_id: int, *, counter_appraisal: bool = False
 ) -> Proposal:
-    claim = load_claim(session, claim_id)
-    require(
-        session,
-        actor,
-        Permission.CLAIM_ASSIGN,
-        target_type="claim",
-        target_id=claim.id,
-        customer_id=claim.customer_id,
-    )
+    claim = claim_for(session, actor, claim_id, Permission.CLAIM_ASSIGN)
     return _proposal(session, claim, _previous_experts(session, claim.id) if counter_appraisal else ())
 
 
@@ -271,16 +269,7 @@ def assign_expert(
     expected_version: int | None = None,
 ) -> AssignmentView:
     """Mandate the proposed expert (or another eligible one, with a reason): trié → en expertise."""
-    claim = load_claim(session, claim_id)
-    require(
-        session,
-        actor,
-        Permission.CLAIM_ASSIGN,
-        target_type="claim",
-        target_id=claim.id,
-        customer_id=claim.customer_id,
-    )
-    check_claim_version(session, claim, expected_version)
+    claim = claim_for(session, actor, claim_id, Permission.CLAIM_ASSIGN, expected_version=expected_version)
     assignment = _mandate(
         session, actor, claim, kind=AssignmentKind.INITIAL, expert_id=expert_id, reason=reason
     )
@@ -315,16 +304,7 @@ def request_counter_appraisal(
     expected_version: int | None = None,
 ) -> AssignmentView:
     """The customer disputes the report: a second, different expert (indemnité proposée → en expertise)."""
-    claim = load_claim(session, claim_id)
-    require(
-        session,
-        actor,
-        Permission.CLAIM_ASSIGN,
-        target_type="claim",
-        target_id=claim.id,
-        customer_id=claim.customer_id,
-    )
-    check_claim_version(session, claim, expected_version)
+    claim = claim_for(session, actor, claim_id, Permission.CLAIM_ASSIGN, expected_version=expected_version)
     if not reason.strip():
         raise InvalidInput("Indiquez la demande de l'assuré (motif de la contre-expertise).", "reason")
     if claim.status is not ClaimStatus.INDEMNITY_PROPOSED:

@@ -7,15 +7,20 @@ illegal move, writes a ``ClaimTransition`` row and is audited. "Take next" locks
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 from uuid import uuid4
 
-from sqlalchemy import Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import JSON, Select, Table, Text, bindparam, case, func, or_, select, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from backoffice.checks.identifiers import normalize_contract_number
@@ -40,6 +45,7 @@ from backoffice.models import (
 from backoffice.models.claims import CLAIM_STATUS_LABELS, CLAIM_TYPE_LABELS, OPEN_CLAIM_STATUSES
 from backoffice.workflows import audit
 from backoffice.workflows.context import Actor, now, settings_of, today
+from backoffice.workflows.documents import upload_document
 from backoffice.workflows.permissions import Permission, require
 from backoffice.workflows.triage import (
     APPRAISAL_LABELS,
@@ -204,6 +210,14 @@ class Declaration:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """A photo the customer sent, attached to the declaration by the agent."""
+
+    filename: str
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class ImportReport:
     imported: tuple[str, ...]  # claim numbers
     errors: tuple[tuple[int, str], ...] = field(
@@ -216,6 +230,7 @@ class RetriageBatch:
     count: int
     last_id: int
     changed: int
+    skipped: int = 0  # changed meanwhile by a handler (version moved on): left as the handler saved it
 
 
 # ---- intake ----------------------------------------------------------------------------------------------------
@@ -257,7 +272,9 @@ def _validate(session: Session, data: Declaration) -> Contract:
     return contract
 
 
-def _insert(session: Session, actor: Actor, data: Declaration, contract: Contract) -> Claim:
+def _insert(
+    session: Session, actor: Actor, data: Declaration, contract: Contract, photos: Sequence[Photo] = ()
+) -> Claim:
     moment = now(session)
     claim = Claim(
         number=f"tmp{uuid4().hex[:16]}",
@@ -298,7 +315,16 @@ def _insert(session: Session, actor: Actor, data: Declaration, contract: Contrac
             comment=f"Déclaration ({data.channel.value})",
         )
     )
-    _apply_triage(claim, _compute(session, [claim])[claim.id])
+    for photo in photos:  # before the triage, which counts them (remote appraisal needs photos)
+        upload_document(
+            session,
+            actor,
+            claim_id=claim.id,
+            kind=DocumentKind.CLAIM_PHOTO,
+            filename=photo.filename,
+            content=photo.content,
+        )
+    _apply_triage(claim, _compute_one(session, claim.id))
     session.flush()
     return claim
 
@@ -307,17 +333,24 @@ def claim_number(claim_id: int, declared_at: datetime) -> str:
     return f"SIN{to_paris(declared_at).year}{claim_id:09d}"
 
 
-def declare_claim(session: Session, actor: Actor, data: Declaration) -> ClaimRef:
-    """A phone declaration: validated, numbered, triaged at once (status "déclaré", waiting in the queue)."""
+def declare_claim(
+    session: Session, actor: Actor, data: Declaration, photos: Sequence[Photo] = ()
+) -> ClaimRef:
+    """A phone declaration: validated, numbered, its photos stored (``documents.upload_document``: same checks,
+    same French errors), triaged at once (status "déclaré", waiting in the queue).
+
+    One unit of work: a refused photo leaves no claim behind and the agent corrects the form.
+    """
     require(session, actor, Permission.CLAIM_DECLARE, target_type="claim")
     contract = _validate(session, data)
-    claim = _insert(session, actor, data, contract)
+    claim = _insert(session, actor, data, contract, photos)
     audit.record(
         session,
         actor,
         "claims.declare",
         f"Déclaration du sinistre {claim.number} ({CLAIM_TYPE_LABELS[claim.claim_type]}) sur le contrat "
-        f"{contract.number}, priorité {claim.priority.value if claim.priority else '—'}",
+        f"{contract.number}, priorité {claim.priority.value if claim.priority else '—'}"
+        + (f", {len(photos)} photo(s) jointe(s)" if photos else ""),
         target_type="claim",
         target_id=claim.id,
         customer_id=claim.customer_id,
@@ -455,102 +488,195 @@ def import_claims(session: Session, actor: Actor, records: Iterable[Any]) -> Imp
 # ---- triage ----------------------------------------------------------------------------------------------------
 
 
-def _compute(session: Session, claims: list[Claim]) -> dict[int, TriageResult]:
-    """Gather the facts of many claims in a few queries, then run the pure engine on each."""
-    if not claims:
+_PHOTOS = (
+    select(func.count())
+    .where(Document.claim_id == Claim.id, Document.kind == DocumentKind.CLAIM_PHOTO)
+    .correlate(Claim)
+    .scalar_subquery()
+)
+#: What the engine needs from a claim, its contract and its customer, read as one plain row per claim.
+FACT_COLUMNS = (
+    Claim.id,
+    Claim.contract_id,
+    Claim.customer_id,
+    Claim.claim_type,
+    Claim.occurred_on,
+    Claim.known_on,
+    Claim.declared_at,
+    Claim.departement,
+    Claim.catnat_decree_published_on,
+    Claim.estimated_amount,
+    Claim.safety_parts_declared,
+    Claim.keys_available,
+    Claim.vehicle_drivable,
+    Claim.third_party,
+    Contract.status.label("contract_status"),
+    Contract.start_date.label("contract_start"),
+    Contract.end_date.label("contract_end"),
+    Customer.iban_changed_at,
+    _PHOTOS.label("photo_count"),
+)
+
+
+_FACT_COUNT = len(FACT_COLUMNS)
+
+
+def _facts_select(*extra: Any) -> Select[Any]:
+    return (
+        select(*FACT_COLUMNS, *extra)
+        .select_from(Claim)
+        .join(Contract, Contract.id == Claim.contract_id)
+        .join(Customer, Customer.id == Claim.customer_id)
+    )
+
+
+# Built once: a statement object keeps its compiled form's cache key, so a single triage pays no construction.
+_FACTS_OF_CLAIM = _facts_select().where(Claim.id == bindparam("claim_id"))
+_COVERAGES_OF = select(
+    Coverage.contract_id, Coverage.code, Coverage.deductible, Coverage.start_date, Coverage.end_date
+).where(Coverage.contract_id.in_(bindparam("ids", expanding=True)))
+_CLAIM_DATES_OF = select(Claim.customer_id, Claim.id, Claim.occurred_on).where(
+    Claim.customer_id.in_(bindparam("ids", expanding=True))
+)
+
+
+def _facts_of(session: Session, claim_id: int) -> Any:
+    session.flush()  # read on the connection, past the ORM's autoflush: the caller's changes must be there
+    row = session.connection().execute(_FACTS_OF_CLAIM, {"claim_id": claim_id}).first()
+    if row is None:
+        raise NotFound(f"Sinistre introuvable (n° interne {claim_id}).")
+    return row
+
+
+def _compute(session: Session, rows: Sequence[Any]) -> dict[int, TriageResult]:
+    """Run the pure engine on claims read as ``_facts_select`` rows, with their coverages and their customers'
+    other claims gathered in two set-based queries (by id lists: on SQLite a subquery on the batch's id range
+    was several times slower)."""
+    if not rows:
         return {}
     settings = settings_of(session).claims
-    contract_ids = {c.contract_id for c in claims}
-    customer_ids = {c.customer_id for c in claims}
-    claim_ids = [c.id for c in claims]
-    contracts = {
-        row.id: row
-        for row in session.execute(
-            select(Contract.id, Contract.status, Contract.start_date, Contract.end_date).where(
-                Contract.id.in_(contract_ids)
-            )
-        )
-    }
+    conn = session.connection()
+    contract_ids = {r[1] for r in rows}  # FACT_COLUMNS order: id, contract_id, customer_id, …
+    customer_ids = {r[2] for r in rows}
     coverages: dict[int, list[CoverageFacts]] = defaultdict(list)
-    for cov in session.execute(
-        select(
-            Coverage.contract_id, Coverage.code, Coverage.deductible, Coverage.start_date, Coverage.end_date
-        ).where(Coverage.contract_id.in_(contract_ids))
-    ):
-        coverages[cov.contract_id].append(
-            CoverageFacts(cov.code, cov.deductible, cov.start_date, cov.end_date)
-        )
+    # Fetched at once (.all()): iterating row by row costs more than the rules.
+    for contract_id, code, deductible, start, end in conn.execute(
+        _COVERAGES_OF, {"ids": list(contract_ids)}
+    ).all():
+        coverages[contract_id].append(CoverageFacts(code, deductible, start, end))
     history: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    for row in session.execute(
-        select(Claim.customer_id, Claim.id, Claim.occurred_on).where(Claim.customer_id.in_(customer_ids))
-    ):
-        history[row.customer_id].append((row.id, row.occurred_on))
-    bank_changes = {
-        row.id: row.iban_changed_at
-        for row in session.execute(
-            select(Customer.id, Customer.iban_changed_at).where(
-                Customer.id.in_(customer_ids), Customer.iban_changed_at.is_not(None)
-            )
-        )
-    }
-    photos = dict(
-        session.execute(
-            select(Document.claim_id, func.count())
-            .where(Document.claim_id.in_(claim_ids), Document.kind == DocumentKind.CLAIM_PHOTO)
-            .group_by(Document.claim_id)
-        ).all()
-    )
+    for customer_id, other_id, occurred_on in conn.execute(
+        _CLAIM_DATES_OF, {"ids": list(customer_ids)}
+    ).all():
+        history[customer_id].append((other_id, occurred_on))
+    coverage_facts = {contract_id: tuple(found) for contract_id, found in coverages.items()}
     results = {}
-    for claim in claims:
-        contract = contracts[claim.contract_id]
-        changed = bank_changes.get(claim.customer_id)
+    # Rows unpacked by position (in FACT_COLUMNS order): far cheaper than 19 attribute lookups per claim.
+    for (
+        claim_id,
+        contract_id,
+        customer_id,
+        claim_type,
+        occurred_on,
+        known_on,
+        declared_at,
+        departement,
+        catnat,
+        amount,
+        safety_parts,
+        keys_available,
+        drivable,
+        third_party,
+        contract_status,
+        contract_start,
+        contract_end,
+        iban_changed_at,
+        photo_count,
+    ) in (tuple(row[:_FACT_COUNT]) for row in rows):
         facts = ClaimFacts(
-            claim_type=claim.claim_type,
-            occurred_on=claim.occurred_on,
-            known_on=claim.known_on,
-            declared_on=to_paris(claim.declared_at).date(),
-            contract_status=contract.status,
-            contract_start=contract.start_date,
-            contract_end=contract.end_date,
-            coverages=tuple(coverages[claim.contract_id]),
-            departement=claim.departement,
-            catnat_decree_published_on=claim.catnat_decree_published_on,
-            estimated_amount=claim.estimated_amount,
-            safety_parts_declared=claim.safety_parts_declared,
-            keys_available=claim.keys_available,
-            vehicle_drivable=claim.vehicle_drivable,
-            third_party=claim.third_party,
-            photo_count=photos.get(claim.id, 0),
-            other_claim_dates=tuple(d for i, d in history[claim.customer_id] if i != claim.id),
-            bank_details_changed_on=to_paris(changed).date() if changed else None,
+            claim_type=claim_type,
+            occurred_on=occurred_on,
+            known_on=known_on,
+            declared_on=to_paris(declared_at).date(),
+            contract_status=contract_status,
+            contract_start=contract_start,
+            contract_end=contract_end,
+            coverages=coverage_facts.get(contract_id, ()),
+            departement=departement,
+            catnat_decree_published_on=catnat,
+            estimated_amount=amount,
+            safety_parts_declared=safety_parts,
+            keys_available=keys_available,
+            vehicle_drivable=drivable,
+            third_party=third_party,
+            photo_count=photo_count,
+            other_claim_dates=tuple(d for i, d in history[customer_id] if i != claim_id),
+            bank_details_changed_on=to_paris(iban_changed_at).date() if iban_changed_at else None,
         )
-        results[claim.id] = triage(facts, settings)
+        results[claim_id] = triage(facts, settings)
     return results
 
 
-def _triage_values(result: TriageResult, override: dict[str, Any] | None) -> dict[str, Any]:
-    """The columns a triage sets; a handler's override (kept in the JSON) wins over the engine."""
-    stored = result.as_json()
+def _compute_one(session: Session, claim_id: int) -> TriageResult:
+    return _compute(session, [_facts_of(session, claim_id)])[claim_id]
+
+
+def _fingerprint(result: TriageResult, override: Mapping[str, Any] | None) -> str:
+    """A short digest of a triage (override included), stored beside it so a re-triage can tell whether the new
+    result differs by reading this one value instead of the whole JSON (and without encoding it)."""
+    parts = [f"{f.part}\x1f{f.rule}\x1f{f.title}\x1f{f.text}" for f in result.findings]
+    parts.append(
+        repr(
+            (
+                result.late_declaration,
+                result.declaration_deadline,
+                result.covered,
+                result.coverage_code,
+                result.deductible,
+                result.flags,
+                result.priority,
+                result.appraisal_mode,
+                result.fraud_referral,
+            )
+        )
+    )
+    if override:
+        parts.append(json.dumps(override, sort_keys=True))
+    return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def _decided(result: TriageResult, override: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The decision columns: the engine's, except where a handler's override (kept in the JSON) says otherwise."""
     values = {
         "priority": result.priority,
         "appraisal_mode": result.appraisal_mode,
         "fraud_referral": result.fraud_referral,
+        "late_declaration": result.late_declaration,
+        "deductible_applied": result.deductible,
     }
     if override:
-        stored["override"] = override
         if "priority" in override:
             values["priority"] = Priority(override["priority"])
         if "appraisal_mode" in override:
             values["appraisal_mode"] = AppraisalMode(override["appraisal_mode"])
         if "fraud_referral" in override:
             values["fraud_referral"] = bool(override["fraud_referral"])
-    values.update(
-        triage=stored,
-        flags=list(result.flags),
-        late_declaration=result.late_declaration,
-        deductible_applied=result.deductible,
-    )
     return values
+
+
+def _triage_values(
+    result: TriageResult, override: dict[str, Any] | None, fingerprint: str | None = None
+) -> dict[str, Any]:
+    """The columns a triage sets; a handler's override (kept in the JSON) wins over the engine."""
+    stored = result.as_json()
+    if override:
+        stored["override"] = override
+    return {
+        **_decided(result, override),
+        "triage": stored,
+        "triage_fingerprint": fingerprint or _fingerprint(result, override),
+        "flags": list(result.flags),
+    }
 
 
 def _apply_triage(claim: Claim, result: TriageResult) -> None:
@@ -580,11 +706,30 @@ def check_claim_version(session: Session, claim: Claim, expected_version: int | 
         )
 
 
+def claim_for(
+    session: Session,
+    actor: Actor,
+    claim_id: int,
+    permission: Permission,
+    *,
+    expected_version: int | None = None,
+) -> Claim:
+    """The claim an action is about: loaded, the actor's right checked on it (a refusal is audited), and still at
+    the version the caller's screen loaded (``ConcurrentEdit`` naming who changed it otherwise)."""
+    claim = load_claim(session, claim_id)
+    require(
+        session, actor, permission, target_type="claim", target_id=claim.id, customer_id=claim.customer_id
+    )
+    check_claim_version(session, claim, expected_version)
+    return claim
+
+
 def compute_triage(session: Session, actor: Actor, claim_id: int) -> TriageResult:
     """Run the engine on one claim without storing anything (what the handler sees before confirming)."""
+    # The right first: a refused actor reads nothing of the claim's contract or customer.
     require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim", target_id=claim_id)
-    claim = load_claim(session, claim_id)
-    return _compute(session, [claim])[claim.id]
+    row = _facts_of(session, claim_id)
+    return _compute(session, [row])[row.id]
 
 
 def confirm_triage(
@@ -599,17 +744,8 @@ def confirm_triage(
     reason: str = "",
 ) -> ClaimRef:
     """The handler validates the engine's triage (déclaré → trié), overriding any part with a mandatory reason."""
-    claim = load_claim(session, claim_id)
-    require(
-        session,
-        actor,
-        Permission.CLAIM_TRIAGE,
-        target_type="claim",
-        target_id=claim.id,
-        customer_id=claim.customer_id,
-    )
-    check_claim_version(session, claim, expected_version)
-    result = _compute(session, [claim])[claim.id]
+    claim = claim_for(session, actor, claim_id, Permission.CLAIM_TRIAGE, expected_version=expected_version)
+    result = _compute_one(session, claim.id)
     override: dict[str, Any] = {}
     changes = []
     if priority is not None and priority is not result.priority:
@@ -653,56 +789,105 @@ def confirm_triage(
     return ClaimRef(claim.id, claim.number, claim.status, claim.version)
 
 
+#: The stored triage columns a re-triage compares with the new result (the JSON by its fingerprint), in the
+#: order of ``_decided``'s values after the version.
+_STORED_TRIAGE = (
+    Claim.version,
+    Claim.priority,
+    Claim.appraisal_mode,
+    Claim.fraud_referral,
+    Claim.late_declaration,
+    Claim.deductible_applied,
+    Claim.triage_fingerprint,
+    # Only the overridden claims (they carry a reason) have their JSON read.
+    case((Claim.override_reason.is_not(None), Claim.triage["override"])).label("override"),
+)
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Bulk work: a batch allocates a million short-lived containers and no cycles, and the collector's passes over
+    every live object cost a third of the re-triage; reference counting still frees everything at once."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def retriage_open_claims(
     session: Session, actor: Actor, *, after_id: int = 0, limit: int | None = None
 ) -> RetriageBatch:
     """Re-run the engine on one batch of open claims (by id), e.g. after a rule or setting changed.
 
-    Handler overrides are kept. Call it repeatedly with ``after_id=batch.last_id`` (see ``retriage_all``).
+    The batch is read as plain rows (no ORM objects), its facts in a few set-based queries; only the claims whose
+    result changed are written, in one executemany UPDATE that bumps their version, and only if their version is
+    still the one read (a claim a handler saved meanwhile keeps the handler's triage and counts as skipped).
+    Handler overrides are kept. One audit record sums the batch up. Call it repeatedly with
+    ``after_id=batch.last_id`` (see ``retriage_all``).
     """
     require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
     size = limit or settings_of(session).claims.retriage_batch_size
-    claims = list(
-        session.execute(
-            select(Claim)
-            .where(Claim.status.in_(OPEN_CLAIM_STATUSES), Claim.id > after_id)
-            .order_by(Claim.id)
-            .limit(size)
-        ).scalars()
-    )
-    if not claims:
-        return RetriageBatch(0, after_id, 0)
-    results = _compute(session, claims)
-    params = []
-    for claim in claims:
-        values = _triage_values(results[claim.id], (claim.triage or {}).get("override"))
-        if any(getattr(claim, k) != v for k, v in values.items()):
-            params.append({"b_id": claim.id, **values})
-    moment = now(session)
-    if params:
-        session.execute(
-            update(CLAIM_TABLE)
-            .where(CLAIM_TABLE.c.id == bindparam("b_id"))
-            .values(
-                **{k: bindparam(k) for k in params[0] if k != "b_id"},
-                version=CLAIM_TABLE.c.version + 1,
-                updated_at=moment,
-            ),
-            params,
-            execution_options={"synchronize_session": False},
+    open_after = (Claim.status.in_(OPEN_CLAIM_STATUSES), Claim.id > after_id)
+    with _without_cyclic_gc():
+        rows = (
+            session.connection()
+            .execute(_facts_select(*_STORED_TRIAGE).where(*open_after).order_by(Claim.id).limit(size))
+            .all()
         )
-    session.expunge_all()
-    last = claims[-1].id
+        if not rows:
+            return RetriageBatch(0, after_id, 0)
+        first, last = rows[0].id, rows[-1].id
+        results = _compute(session, rows)
+        params = []
+        for row in rows:
+            claim_id = row[0]
+            version, priority, mode, fraud, late, deductible, fingerprint, override = row[_FACT_COUNT:]
+            result = results[claim_id]
+            stored = (priority, mode, fraud, late, deductible)
+            new_fingerprint = _fingerprint(result, override)
+            if new_fingerprint == fingerprint and stored == tuple(_decided(result, override).values()):
+                continue
+            values = _triage_values(result, override, new_fingerprint)
+            # Encoded here, compact and in UTF-8: a third smaller than the engine's default encoding, and quicker.
+            values["triage"] = json.dumps(values["triage"], ensure_ascii=False, separators=(",", ":"))
+            params.append({"b_id": claim_id, "b_version": version, **values})
+        written = 0
+        if params:
+            conn = session.connection()
+            encoded = bindparam("triage", type_=Text)
+            columns: dict[str, Any] = {k: bindparam(k) for k in params[0] if not k.startswith("b_")}
+            columns["triage"] = sql_cast(encoded, JSON) if conn.dialect.name == "postgresql" else encoded
+            written = conn.execute(
+                update(CLAIM_TABLE)
+                .where(CLAIM_TABLE.c.id == bindparam("b_id"), CLAIM_TABLE.c.version == bindparam("b_version"))
+                .values(**columns, version=CLAIM_TABLE.c.version + 1, updated_at=now(session)),
+                params,
+            ).rowcount
+    skipped = len(params) - written
     audit.record(
         session,
         actor,
         "claims.retriage",
-        f"Nouveau tri de {len(claims)} sinistre(s) ouvert(s) (n° interne {claims[0].id} à {last}) : "
-        f"{len(params)} résultat(s) changé(s)",
+        f"Nouveau tri de {len(rows)} sinistre(s) ouvert(s) (n° interne {first} à {last}) : "
+        f"{written} résultat(s) changé(s)"
+        + (
+            f", {skipped} modifié(s) entre-temps par un gestionnaire et laissé(s) tel(s) quel(s)"
+            if skipped
+            else ""
+        ),
         target_type="claim",
-        details={"first_id": claims[0].id, "last_id": last, "changed": len(params)},
+        details={
+            "first_id": first,
+            "last_id": last,
+            "count": len(rows),
+            "changed": written,
+            "skipped": skipped,
+        },
     )
-    return RetriageBatch(len(claims), last, len(params))
+    return RetriageBatch(len(rows), last, written, skipped)
 
 
 def retriage_all(db: Database, actor: Actor, progress: Callable[[int], None] | None = None) -> int:
@@ -758,13 +943,27 @@ def queue_page(
     ).scalar_one()
     rows = []
     if page_ids:
+        # Plain columns, not Claim entities: a page never decodes the triage and indemnity JSON it does not show.
         stmt = (
             select(
-                Claim,
+                Claim.id,
+                Claim.number,
+                Claim.customer_id,
                 Customer.civility,
                 Customer.first_names,
                 Customer.last_name,
                 Contract.number.label("contract_number"),
+                Claim.claim_type,
+                Claim.status,
+                Claim.priority,
+                Claim.appraisal_mode,
+                Claim.declared_at,
+                Claim.occurred_on,
+                Claim.late_declaration,
+                Claim.fraud_referral,
+                Claim.flags,
+                Claim.handler_id,
+                Claim.taken_at,
                 Agent.full_name,
             )
             .join(Customer, Customer.id == Claim.customer_id)
@@ -773,26 +972,26 @@ def queue_page(
             .where(Claim.id.in_(page_ids))
         )
         by_id = {}
-        for claim, civility, first, last, contract_number, handler in session.execute(stmt):
-            held = claim.handler_id is not None and (
-                claim.status is not S.DECLARED or (claim.taken_at is not None and claim.taken_at >= cutoff)
+        for r in session.connection().execute(stmt):
+            held = r.handler_id is not None and (
+                r.status is not S.DECLARED or (r.taken_at is not None and r.taken_at >= cutoff)
             )
-            by_id[claim.id] = QueueRow(
-                claim.id,
-                claim.number,
-                claim.customer_id,
-                f"{civility.value} {first} {last.upper()}",
-                contract_number,
-                claim.claim_type,
-                claim.status,
-                claim.priority,
-                claim.appraisal_mode,
-                claim.declared_at,
-                claim.occurred_on,
-                claim.late_declaration,
-                claim.fraud_referral,
-                tuple(claim.flags or ()),
-                handler if held else None,
+            by_id[r.id] = QueueRow(
+                r.id,
+                r.number,
+                r.customer_id,
+                f"{r.civility.value} {r.first_names} {r.last_name.upper()}",
+                r.contract_number,
+                r.claim_type,
+                r.status,
+                r.priority,
+                r.appraisal_mode,
+                r.declared_at,
+                r.occurred_on,
+                r.late_declaration,
+                r.fraud_referral,
+                tuple(r.flags or ()),
+                r.full_name if held else None,
             )
         rows = [by_id[i] for i in page_ids]
     return QueuePage(tuple(rows), total, offset)
@@ -872,15 +1071,7 @@ def take_next_retrying(db: Database, actor: Actor, *, attempts: int = 5) -> Clai
 
 def release_claim(session: Session, actor: Actor, claim_id: int) -> ClaimRef:
     """Put a claim the handler took back into the queue."""
-    claim = load_claim(session, claim_id)
-    require(
-        session,
-        actor,
-        Permission.CLAIM_TRIAGE,
-        target_type="claim",
-        target_id=claim.id,
-        customer_id=claim.customer_id,
-    )
+    claim = claim_for(session, actor, claim_id, Permission.CLAIM_TRIAGE)
     if claim.handler_id != actor.agent_id:
         raise InvalidInput(f"Le sinistre {claim.number} ne vous est pas attribué.")
     claim.handler_id = None
@@ -953,11 +1144,7 @@ def _change_status(
     reason_required: bool,
     expected_version: int | None,
 ) -> ClaimRef:
-    claim = load_claim(session, claim_id)
-    require(
-        session, actor, permission, target_type="claim", target_id=claim.id, customer_id=claim.customer_id
-    )
-    check_claim_version(session, claim, expected_version)
+    claim = claim_for(session, actor, claim_id, permission, expected_version=expected_version)
     if reason_required and not reason.strip():
         raise InvalidInput("Un motif est obligatoire.", "reason")
     touch_claim(session, claim, actor)
@@ -1049,15 +1236,7 @@ def reopen_claim(
 
 
 def claim_detail(session: Session, actor: Actor, claim_id: int) -> ClaimDetail:
-    claim = load_claim(session, claim_id)
-    require(
-        session,
-        actor,
-        Permission.CLAIM_TRIAGE,
-        target_type="claim",
-        target_id=claim.id,
-        customer_id=claim.customer_id,
-    )
+    claim = claim_for(session, actor, claim_id, Permission.CLAIM_TRIAGE)
     customer = session.get(Customer, claim.customer_id)
     contract = session.get(Contract, claim.contract_id)
     assert customer is not None and contract is not None

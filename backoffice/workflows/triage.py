@@ -186,9 +186,12 @@ def fr_amount(amount: Decimal) -> str:
 
 
 def _holiday_rules(state: _State) -> HolidayRules:
-    return HolidayRules.for_departement(
-        state.facts.departement or "", whit_monday=state.settings.whit_monday_is_holiday
-    )
+    return _rules_for(state.facts.departement or "", state.settings.whit_monday_is_holiday)
+
+
+@lru_cache(maxsize=256)
+def _rules_for(departement: str, whit_monday: bool) -> HolidayRules:
+    return HolidayRules.for_departement(departement, whit_monday=whit_monday)
 
 
 @lru_cache(maxsize=16384)
@@ -238,47 +241,56 @@ def rule_declaration_delay(state: _State, rule: Rule) -> None:
         )
         return
     days, which = _declaration_days(state)
-    rules = _holiday_rules(state)
-    state.deadline, skipped = _working_deadline(f.known_on, days, rules)
-    elapsed = working_days_between(f.known_on, f.declared_on, rules)
-    state.late = f.declared_on > state.deadline
+    state.deadline, state.late, text = _working_days_verdict(
+        f.known_on, f.declared_on, days, which, _holiday_rules(state)
+    )
+    state.add("declaration", rule, text, state.late)
+
+
+@lru_cache(maxsize=65536)
+def _working_days_verdict(
+    known_on: date, declared_on: date, days: int, which: str, rules: HolidayRules
+) -> tuple[date, bool, str]:
+    """Deadline, lateness and the explanation (cached: a re-triage meets the same pair of dates again and again)."""
+    deadline, skipped = _working_deadline(known_on, days, rules)
+    elapsed = working_days_between(known_on, declared_on, rules)
+    late = declared_on > deadline
     holidays = f" (jours fériés non comptés : {', '.join(skipped)})" if skipped else ""
     verdict = (
         "en retard — signalé, jamais refusé pour ce seul motif (il faut une clause et un préjudice prouvé)"
-        if state.late
+        if late
         else "dans le délai"
     )
-    state.add(
-        "declaration",
-        rule,
+    text = (
         f"Délai légal ({which}) : {days} jours ouvrés après la connaissance du sinistre le "
-        f"{fr_date(f.known_on)}, soit jusqu'au {fr_date(state.deadline)}{holidays} ; déclaré le "
-        f"{fr_date(f.declared_on)}, {elapsed} jour(s) ouvré(s) après : {verdict}.",
-        state.late,
+        f"{fr_date(known_on)}, soit jusqu'au {fr_date(deadline)}{holidays} ; déclaré le "
+        f"{fr_date(declared_on)}, {elapsed} jour(s) ouvré(s) après : {verdict}."
     )
+    return deadline, late, text
 
 
 def rule_contract_in_force(state: _State, rule: Rule) -> None:
     f = state.facts
-    loss = fr_date(f.occurred_on)
-    if f.occurred_on < f.contract_start:
-        state.contract_in_force = False
-        text = f"Sinistre du {loss} antérieur à la prise d'effet du contrat le {fr_date(f.contract_start)}."
-    elif f.contract_status is ContractStatus.TERMINATED and (
-        f.contract_end is None or f.occurred_on > f.contract_end
-    ):
-        state.contract_in_force = False
-        end = f" le {fr_date(f.contract_end)}" if f.contract_end else ""
-        text = f"Contrat résilié{end} : il n'était plus en vigueur le {loss}."
-    elif f.contract_status is ContractStatus.SUSPENDED and (
-        f.contract_end is None or f.occurred_on >= f.contract_end
-    ):
-        state.contract_in_force = False
-        since = f" depuis le {fr_date(f.contract_end)}" if f.contract_end else ""
-        text = f"Contrat suspendu{since} : garanties sans effet le {loss}."
-    else:
-        text = f"Contrat en vigueur le {loss} (effet au {fr_date(f.contract_start)})."
+    state.contract_in_force, text = _contract_verdict(
+        f.occurred_on, f.contract_start, f.contract_status, f.contract_end
+    )
     state.add("contract", rule, text, state.contract_in_force)
+
+
+@lru_cache(maxsize=65536)
+def _contract_verdict(
+    occurred_on: date, start: date, status: ContractStatus, end: date | None
+) -> tuple[bool, str]:
+    loss = fr_date(occurred_on)
+    if occurred_on < start:
+        return False, f"Sinistre du {loss} antérieur à la prise d'effet du contrat le {fr_date(start)}."
+    if status is ContractStatus.TERMINATED and (end is None or occurred_on > end):
+        when = f" le {fr_date(end)}" if end else ""
+        return False, f"Contrat résilié{when} : il n'était plus en vigueur le {loss}."
+    if status is ContractStatus.SUSPENDED and (end is None or occurred_on >= end):
+        since = f" depuis le {fr_date(end)}" if end else ""
+        return False, f"Contrat suspendu{since} : garanties sans effet le {loss}."
+    return True, f"Contrat en vigueur le {loss} (effet au {fr_date(start)})."
 
 
 def _coverage_on(facts: ClaimFacts, code: CoverageCode) -> CoverageFacts | None:
@@ -296,16 +308,20 @@ def rule_coverage(state: _State, rule: Rule) -> None:
     f = state.facts
     wanted = COVERAGE_FOR_TYPE[f.claim_type]
     state.coverage = next((c for code in wanted if (c := _coverage_on(f, code)) is not None), None)
-    kind = CLAIM_TYPE_LABELS[f.claim_type].lower()
-    if state.coverage is None:
-        names = " ou ".join(f"« {COVERAGE_LABELS[c]} »" for c in wanted)
-        text = f"Aucune garantie {names} à la date du sinistre : {kind} non couvert par le contrat."
-    elif not state.contract_in_force:
-        text = f"Garantie « {COVERAGE_LABELS[state.coverage.code]} » souscrite, mais le contrat n'était pas en vigueur."
-    else:
-        text = f"{CLAIM_TYPE_LABELS[f.claim_type]} couvert par la garantie « {COVERAGE_LABELS[state.coverage.code]} »."
     state.covered = state.coverage is not None and state.contract_in_force
-    state.add("coverage", rule, text, state.covered)
+    code = state.coverage.code if state.coverage else None
+    state.add("coverage", rule, _coverage_text(f.claim_type, code, state.contract_in_force), state.covered)
+
+
+@lru_cache(maxsize=256)
+def _coverage_text(claim_type: ClaimType, code: CoverageCode | None, in_force: bool) -> str:
+    if code is None:
+        names = " ou ".join(f"« {COVERAGE_LABELS[c]} »" for c in COVERAGE_FOR_TYPE[claim_type])
+        kind = CLAIM_TYPE_LABELS[claim_type].lower()
+        return f"Aucune garantie {names} à la date du sinistre : {kind} non couvert par le contrat."
+    if not in_force:
+        return f"Garantie « {COVERAGE_LABELS[code]} » souscrite, mais le contrat n'était pas en vigueur."
+    return f"{CLAIM_TYPE_LABELS[claim_type]} couvert par la garantie « {COVERAGE_LABELS[code]} »."
 
 
 def rule_deductible(state: _State, rule: Rule) -> None:

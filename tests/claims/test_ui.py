@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
-from backoffice.models import Claim, ClaimStatus, ClaimType
+from backoffice.models import AppraisalMode, Claim, ClaimStatus, ClaimType, Document, DocumentKind
 from backoffice.ui.areas.claims import ClaimsArea, create
 from backoffice.ui.claims_declaration import DeclarationDialog
 from backoffice.ui.claims_queue import ClaimQueueModel
 from backoffice.workflows.claims import QueueFilter
 from tests.claims.builders import contract_number, declare
+from tests.verification.samples import jpeg
 
 WAIT = 30_000  # ms: generous, the CI machine has 2 shared cores
 
@@ -154,7 +158,90 @@ def test_phone_declaration_form(qtbot, ui_context, db, agents) -> None:  # type:
         assert str(claim.estimated_amount) == "450.00"
 
 
+def _drop(dialog: DeclarationDialog, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    dialog.dropEvent(event)
+
+
+def _glass_declaration(qtbot, ui_context, db) -> DeclarationDialog:  # type: ignore[no-untyped-def]
+    dialog = DeclarationDialog(ui_context, contract_number=contract_number(db))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.circumstances.setPlainText("Pare-brise fissuré par un gravillon sur l'A3.")
+    dialog.claim_type.setCurrentIndex(dialog.claim_type.findData(ClaimType.GLASS))
+    qtbot.keyClicks(dialog.amount, "450")
+    return dialog
+
+
+def test_declaration_with_photos_from_the_file_dialog_and_a_drop(
+    qtbot, ui_context, db, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    front, side = tmp_path / "avant.jpg", tmp_path / "cote.jpg"
+    front.write_bytes(jpeg(color="lightblue"))
+    side.write_bytes(jpeg(color="gray"))
+    dialog = _glass_declaration(qtbot, ui_context, db)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(front)], ""))
+    qtbot.mouseClick(dialog.add_photos, Qt.MouseButton.LeftButton)
+    _drop(dialog, [side, front])  # the same file dropped twice is attached once
+    assert [dialog.photos.item(r).text().split(" — ")[0] for r in range(dialog.photos.count())] == [
+        "avant.jpg",
+        "cote.jpg",
+    ]
+    with qtbot.waitSignal(dialog.declared, timeout=WAIT) as signal:
+        dialog.submit()
+    with db.read() as s:
+        claim = s.get(Claim, signal.args[0].id)
+        photos = s.execute(select(Document).where(Document.claim_id == claim.id)).scalars().all()
+        assert sorted(d.original_filename for d in photos) == ["avant.jpg", "cote.jpg"]
+        assert all(d.kind is DocumentKind.CLAIM_PHOTO and d.mime_type == "image/jpeg" for d in photos)
+        # Photos, no safety part, a small estimate: the triage sends it to a remote appraisal at once.
+        assert claim.appraisal_mode is AppraisalMode.REMOTE
+        assert any("2 photo(s)" in f["text"] for f in claim.triage["findings"])
+
+
+def test_a_fake_photo_is_refused_in_french_and_nothing_is_declared(qtbot, ui_context, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    good, fake = tmp_path / "avant.jpg", tmp_path / "facture.jpg"
+    good.write_bytes(jpeg(color="lightblue"))
+    fake.write_bytes(b"%PDF-1.4 pas une photo" + b"\0" * 64)
+    dialog = _glass_declaration(qtbot, ui_context, db)
+    dialog.add_photo_files([good, fake])
+    dialog.submit()
+    qtbot.waitUntil(lambda: "facture.jpg" in dialog.error.text(), timeout=WAIT)
+    assert dialog.isVisible() and dialog.buttons.isEnabled()
+    with db.read() as s:
+        assert s.execute(select(Claim)).first() is None
+        assert s.execute(select(Document)).first() is None
+    dialog.photos.setCurrentRow(1)
+    qtbot.mouseClick(dialog.remove_photo, Qt.MouseButton.LeftButton)
+    assert dialog.photo_paths() == (good,)
+    with qtbot.waitSignal(dialog.declared, timeout=WAIT):
+        dialog.submit()
+
+
 def test_agent_sees_only_the_declaration(qtbot, ui_context) -> None:  # type: ignore[no-untyped-def]
     area = _area(qtbot, ui_context)
     assert area.declare_button.isVisible() and not area.take_button.isVisible()
     assert not hasattr(area, "table")
+
+
+def test_the_claims_area_fits_a_laptop_screen(qtbot, ui_context, db, agents) -> None:  # type: ignore[no-untyped-def]
+    """1366×768 less the taskbar, the title bar, the menu and the status bar: about 1100×640 for the area."""
+    declare(db, agents["agent"], contract_number(db))
+    ui_context.actor = agents["claims_handler"]
+    area = _area(qtbot, ui_context)
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=WAIT)
+    area.take_next()
+    qtbot.waitUntil(lambda: area.detail.loaded is not None, timeout=WAIT)
+    assert area.minimumSizeHint().height() <= 640
+    area.resize(1100, 640)
+    qtbot.waitUntil(lambda: area.detail.confirm_button.isVisible(), timeout=WAIT)
+    button = area.detail.confirm_button
+    assert area.rect().contains(button.mapTo(area, button.rect().bottomRight()))

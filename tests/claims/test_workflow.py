@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from backoffice.clock import FixedClock
 from backoffice.db import Database
@@ -344,3 +344,57 @@ def test_take_next_tries_again_when_sqlite_stays_busy(sqlite_db: Database, setti
         impatient.dispose()
         blocker.close()
     assert ref is not None
+
+
+def test_retriage_writes_only_the_claims_whose_result_changed(db: Database, agents, handler) -> None:
+    number = contract_number(db)
+    refs = [declare(db, agents["agent"], number, estimated_amount=Decimal(amount)) for amount in (500, 9000)]
+    with db.write() as s:
+        unchanged = claims.retriage_open_claims(s, handler)
+    assert (unchanged.count, unchanged.changed) == (2, 0)
+    db.settings.claims.high_amount_flag = Decimal("5000")
+    with db.write() as s:
+        batch = claims.retriage_open_claims(s, handler)
+    assert (batch.count, batch.changed, batch.skipped) == (2, 1, 0)
+    with db.read() as s:
+        cheap, dear = (s.get(Claim, r.id) for r in refs)
+        assert cheap.version == refs[0].version and "high_amount" not in cheap.flags
+        assert dear.version == refs[1].version + 1 and "high_amount" in dear.flags
+        assert dear.triage["flags"] == dear.flags
+        summaries = (
+            s.execute(
+                select(AuditRecord.summary)
+                .where(AuditRecord.action == "claims.retriage")
+                .order_by(AuditRecord.seq)
+            )
+            .scalars()
+            .all()
+        )
+    assert len(summaries) == 2 and "1 résultat(s) changé(s)" in summaries[1]
+
+
+def test_retriage_leaves_a_claim_a_handler_saved_meanwhile(
+    db: Database, agents, handler, monkeypatch
+) -> None:
+    """The re-triage read version N; a handler's save made it N+1 before the write: the handler's triage stays."""
+    ref = declare(db, agents["agent"], contract_number(db), estimated_amount=Decimal(9000))
+    db.settings.claims.high_amount_flag = Decimal("5000")
+    engine_run = claims._compute
+
+    def handler_saves_meanwhile(session, rows):
+        session.execute(
+            update(Claim).where(Claim.id == ref.id).values(version=Claim.version + 1, override_reason="vu")
+        )
+        return engine_run(session, rows)
+
+    monkeypatch.setattr(claims, "_compute", handler_saves_meanwhile)
+    with db.write() as s:
+        batch = claims.retriage_open_claims(s, handler)
+    assert (batch.count, batch.changed, batch.skipped) == (1, 0, 1)
+    with db.read() as s:
+        claim = s.get(Claim, ref.id)
+        assert "high_amount" not in claim.flags and claim.version == ref.version + 1
+        summary = s.execute(
+            select(AuditRecord.summary).where(AuditRecord.action == "claims.retriage")
+        ).scalar_one()
+    assert "1 modifié(s) entre-temps" in summary

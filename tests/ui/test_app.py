@@ -59,3 +59,20 @@ def test_an_unreachable_server_is_explained(env: dict[str, str]) -> None:
     result = _start(env, "postgresql+psycopg://agent:x@127.0.0.1:1/centre")
     assert result.returncode == 1
     assert "injoignable" in result.stderr
+
+
+def test_the_quick_schema_check_agrees_with_alembic(db) -> None:  # type: ignore[no-untyped-def]
+    """At start the app reads the revision stamp without alembic; it must name the same head as alembic."""
+    from backoffice import migrations
+    from backoffice.ui.app import schema_is_current, shipped_head
+
+    assert shipped_head() == migrations.head_revision()
+    assert schema_is_current(db)
+    head = shipped_head()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+    try:
+        assert not schema_is_current(db)
+    finally:  # the PostgreSQL test database is shared by the next tests
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{head}'")

@@ -22,7 +22,8 @@ _MERGED = sa.text("merged_into_id IS NOT NULL")
 
 
 def upgrade() -> None:
-    op.drop_index("ix_customer_merged_into_id", table_name="customer")
+    # if_exists: a database bulk-built before this index existed never had it.
+    op.drop_index("ix_customer_merged_into_id", table_name="customer", if_exists=True)
     op.create_index(
         "ix_customer_merged_into_id",
         "customer",

@@ -56,7 +56,7 @@ ON CONFLICT DO NOTHING
 
 def upgrade() -> None:
     # SQLite got it as a plain b-tree duplicating the primary key: useless there too.
-    op.drop_index("ix_customer_name_term_trgm", table_name="customer_name_term")
+    op.drop_index("ix_customer_name_term_trgm", table_name="customer_name_term", if_exists=True)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_SYNC_WITH_DELETIONS)
         op.execute(BACKFILL_POSTGRESQL)

@@ -112,7 +112,7 @@ class ClaimsArea(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([340, 520])
+        splitter.setSizes([300, 560])  # on a 1366×768 laptop: six queue rows, the claim below
         layout.addWidget(splitter, 1)
         self.apply_filters()
 
@@ -192,7 +192,7 @@ class ClaimsArea(QWidget):
         def done(ref: ClaimRef | None) -> None:
             if ref is None:
                 self.ctx.notify("Aucun sinistre à trier : la file est vide.")
-                self.detail.message.setText("Aucun sinistre à trier : la file est vide.")
+                self.detail.show_message("Aucun sinistre à trier : la file est vide.")
                 return
             self.ctx.notify(f"Sinistre {ref.number} pris en charge.")
             self.detail.show_claim(ref.id)

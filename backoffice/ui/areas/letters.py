@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -43,6 +43,7 @@ from backoffice.models import SendMethod
 from backoffice.ui.context import AppContext
 from backoffice.ui.operations import error_text
 from backoffice.ui.pdf_preview import PdfPreview
+from backoffice.ui.persist import remember_header
 from backoffice.workflows import letters as wf
 from backoffice.workflows.permissions import Permission
 
@@ -305,8 +306,8 @@ class LettersPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        remember_header(ctx, self.table.horizontalHeader(), "letters/archive", fit_to_contents=True)
         self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName("Courriers archivés")
         self.table.doubleClicked.connect(lambda _: self.reprint())
@@ -320,10 +321,12 @@ class LettersPage(QWidget):
         self.post_button.clicked.connect(lambda: self.mark_sent(SendMethod.POST))
         self.email_button = QPushButton("Envoyé par courriel")
         self.email_button.clicked.connect(lambda: self.mark_sent(SendMethod.EMAIL))
-        archive_buttons = QHBoxLayout()
-        for button in (self.reprint_button, self.save_button, self.post_button, self.email_button):
-            archive_buttons.addWidget(button)
-        archive_buttons.addStretch(1)
+        archive_buttons = QGridLayout()  # two rows: the form and the preview share a 1366-pixel screen
+        for index, button in enumerate(
+            (self.reprint_button, self.save_button, self.post_button, self.email_button)
+        ):
+            archive_buttons.addWidget(button, index // 2, index % 2)
+        archive_buttons.setColumnStretch(2, 1)
         archive_box = QGroupBox("Courriers archivés du client")
         archive_layout = QVBoxLayout(archive_box)
         archive_layout.addWidget(self.table, 1)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from backoffice.ui.context import AppContext
 from backoffice.ui.customer_file import CustomerFileView, fr_date, fr_datetime
 from backoffice.ui.operations import error_text
+from backoffice.ui.persist import remember_header
 from backoffice.workflows import lookup
 from backoffice.workflows.customers import CONTRACT_STATUS_LABELS, PRODUCT_LABELS, CustomerFile
 from backoffice.workflows.lookup import SearchFilters, SearchHit, SearchResult
@@ -205,6 +206,7 @@ class LookupPage(QWidget):
         for column, width in enumerate(COLUMN_WIDTHS):
             header.resizeSection(column, width)
         self.results.horizontalHeader().setStretchLastSection(True)
+        remember_header(ctx, header, "lookup/results")
         self.results.activated.connect(lambda index: self._open_row(index.row()))
         self.results.doubleClicked.connect(lambda index: self._open_row(index.row()))
         splitter.addWidget(self.results)
@@ -224,11 +226,7 @@ class LookupPage(QWidget):
         search_layout.addWidget(splitter, 1)
         self.stack.addWidget(search_page)
 
-        self.file_view = CustomerFileView(ctx)
-        self.file_view.setObjectName("customerFile")
-        self.file_view.closed.connect(self.back_to_search)
-        self.file_view.loaded.connect(self._remember)
-        self.stack.addWidget(self.file_view)
+        self._file_view: CustomerFileView | None = None
 
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
@@ -244,6 +242,18 @@ class LookupPage(QWidget):
         QWidget.setTabOrder(self.locked_filter, self.results)
         QWidget.setTabOrder(self.results, self.recent_list)
         self.setFocusProxy(self.search_box)
+
+    @property
+    def file_view(self) -> CustomerFileView:
+        """Built on first use: its eight tabs would delay the main window the agent is waiting for."""
+        if self._file_view is None:
+            view = CustomerFileView(self.ctx, self.stack)  # parented at once: no stray window takes the focus
+            view.setObjectName("customerFile")
+            view.closed.connect(self.back_to_search)
+            view.loaded.connect(self._remember)
+            self.stack.addWidget(view)
+            self._file_view = view
+        return self._file_view
 
     # --- searching -----------------------------------------------------------------------------------------
 
@@ -292,7 +302,7 @@ class LookupPage(QWidget):
         self.results.viewport().repaint()
         self.result_painted.emit(result)
         open_best, self._open_on_result = self._open_on_result, False
-        if self.stack.currentWidget() is self.file_view:
+        if self._file_view is not None and self.stack.currentWidget() is self._file_view:
             return
         if result.open_directly is not None:
             self.open_customer(result.open_directly)

@@ -55,6 +55,7 @@ from backoffice.models.accounts import LOCK_REASON_LABELS, LockReason
 from backoffice.ui.charts import PALETTE, HorizontalBars, Series, StackedBarChart, french_number
 from backoffice.ui.context import AppContext
 from backoffice.ui.operations import error_text, show_error
+from backoffice.ui.persist import remember_header
 from backoffice.workflows import agent_activity as activity
 from backoffice.workflows import lock_events as le
 from backoffice.workflows import red_flags as rf
@@ -421,6 +422,9 @@ class LockEventsTab(QWidget):
         reset.clicked.connect(self.reset_filters)
         for edit in (self.client, self.origin, self.country):
             edit.returnPressed.connect(self.apply_filters)
+        for combo in (self.reason, self.agent):  # long labels elided: the filters fit a 1366-pixel screen
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
 
         grid = QGridLayout()
         grid.addWidget(QLabel("Période"), 0, 0)
@@ -454,6 +458,7 @@ class LockEventsTab(QWidget):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
+        remember_header(ctx, self.table.horizontalHeader(), "supervision/lock_events")
         self.table.doubleClicked.connect(lambda index: self.open_customer(index.row()))
         self.table.activated.connect(lambda index: self.open_customer(index.row()))
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
@@ -707,6 +712,7 @@ class RedFlagsTab(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((270, 200, 170)):
             self.table.setColumnWidth(column, width)
+        remember_header(ctx, self.table.horizontalHeader(), "supervision/red_flags")
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.table.itemActivated.connect(lambda _item: self.open_events())
         self.explanation = QTextBrowser()
@@ -818,6 +824,7 @@ class AgentActivityTab(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((130, 210, 170, 80)):
             self.table.setColumnWidth(column, width)
+        remember_header(ctx, self.table.horizontalHeader(), "supervision/agent_activity")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(chain_row)

@@ -34,6 +34,7 @@ from backoffice.models import AccountStatus, LockReason
 from backoffice.models.accounts import LOCK_REASON_LABELS
 from backoffice.ui.context import AppContext
 from backoffice.ui.operations import error_text
+from backoffice.ui.persist import remember_header
 from backoffice.workflows import approvals, unlock
 from backoffice.workflows.permissions import Permission
 from backoffice.workflows.unlock import AccountState, IdentificationAnswers
@@ -122,8 +123,7 @@ def _table(model: RowsModel) -> QTableView:
     view.setSortingEnabled(True)
     view.verticalHeader().setVisible(False)
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+    view.horizontalHeader().setStretchLastSection(True)
     view.setWordWrap(True)
     return view
 
@@ -221,6 +221,7 @@ class UnlockTab(QWidget):
         self.history_view = _table(self.history)
         self.history_view.setObjectName("history")
         self.history_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        remember_header(ctx, self.history_view.horizontalHeader(), "unlock/history", fit_to_contents=True)
 
         self.lock_reason = QComboBox()
         for reason in unlock.STAFF_LOCK_REASONS:
@@ -412,6 +413,7 @@ class ApprovalsTab(QWidget):
         self.model = queue_model()
         self.view = _table(self.model)
         self.view.setObjectName("queue")
+        remember_header(ctx, self.view.horizontalHeader(), "unlock/queue", fit_to_contents=True)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.comment = QLineEdit()
         self.comment.setObjectName("rejectComment")

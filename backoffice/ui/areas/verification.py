@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStyle,
     QTabWidget,
@@ -45,6 +47,7 @@ from backoffice.models.documents import DOCUMENT_KIND_LABELS, ProofOfAddressKind
 from backoffice.ui.context import AppContext
 from backoffice.ui.document_viewer import DocumentViewer
 from backoffice.ui.operations import error_text
+from backoffice.ui.persist import remember_header
 from backoffice.workflows import verification as wf
 from backoffice.workflows.documents import DocumentContent, DocumentInfo, open_document
 
@@ -275,8 +278,9 @@ class VerificationPage(QWidget):
         self.results.setHeaderLabels(["Contrôle", "Résultat", "Motif"])
         self.results.setColumnWidth(0, 210)
         self.results.setColumnWidth(1, 95)
+        remember_header(self.ctx, self.results.header(), "verification/checks")
         self.results.setWordWrap(True)
-        self.results.setMinimumHeight(200)
+        self.results.setMinimumHeight(120)
         self.results.currentItemChanged.connect(self._result_selected)
         self.result_detail = QLabel("")
         self.result_detail.setObjectName("resultDetail")
@@ -314,7 +318,15 @@ class VerificationPage(QWidget):
             buttons.addWidget(button)
         decision_layout.addLayout(buttons)
         layout.addWidget(decision)
-        return panel
+        scroll = QScrollArea()  # on a 768-pixel-high laptop screen the column scrolls instead of overflowing
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(
+            panel.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        )
+        return scroll
 
     # ---- plumbing -------------------------------------------------------------------------------------
 

@@ -1,0 +1,274 @@
+"""Desktop benchmark: the real app, offscreen, from a fresh process to an agent working in it.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui.py --url sqlite:////tmp/desk-scale.sqlite3
+
+Each run starts a new Python process that goes through the same steps as ``backoffice`` (Qt application, settings,
+logs, database check and migration, login window) and reports, measured from the moment the parent started it:
+
+- start → login window painted (target ≤ 1.5 s);
+- click « Se connecter » → main window painted with its first area (target ≤ 0.5 s), which includes the argon2
+  check of the password and the login's audit record; the part after the check (« fenêtre ») is printed too;
+- resident memory after opening 20 customer files one after the other (target ≤ 300 MB);
+- the longest gap of a 10 ms QTimer heartbeat on the GUI thread, per phase: typing the credentials, logging in,
+  opening the files, typing searches and, logged in again as a claims handler, opening the claims area and
+  scrolling its queue (target ≤ 100 ms).
+
+The database is only read, except the login counters and the audit records a login writes: use a copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {"start_s": 1.5, "login_s": 0.5, "rss_mb": 300.0, "stall_ms": 100.0}
+SEARCHES = ("martin", "dupont jean", "bernard m", "75011", "petit", "lefebvre", "moreau c", "durand")
+
+
+def child(url: str, t0: float, username: str, password: str, handler: str, files: int) -> dict[str, Any]:
+    """Runs in the fresh process; everything imported here counts in the start time."""
+    from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
+    from backoffice import logs
+    from backoffice.config import load_settings
+    from backoffice.ui import app as shell
+    from backoffice.ui.operations import OperationRunner
+
+    figures: dict[str, Any] = {}
+
+    class FirstPaint(QObject):
+        """Records when a widget is first painted (the window is on screen for the agent)."""
+
+        def __init__(self, widget: QWidget) -> None:
+            super().__init__(widget)
+            self.at: float | None = None
+            widget.installEventFilter(self)
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and self.at is None:
+                self.at = time.time()
+            return False
+
+    qapp = shell.make_application([sys.argv[0]])
+    settings = load_settings()
+    logs.configure(settings.paths.log_dir)
+    db, _ = shell.open_database(settings, url, allow_demo=True)
+    ops = OperationRunner(db)
+    dialog = shell.login_dialog(db, ops)
+    painted = FirstPaint(dialog)
+    dialog.show()
+
+    def wait_until(condition: Any, timeout_s: float = 60.0) -> None:
+        deadline = time.perf_counter() + timeout_s
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("le banc d'essai attend toujours")
+            qapp.processEvents()
+            QTest.qWait(1)
+
+    wait_until(lambda: painted.at is not None)
+    assert painted.at is not None
+    figures["start_s"] = painted.at - t0
+
+    # The heartbeat: a 10 ms timer on the GUI thread; its largest gap is the longest the agent saw a frozen window.
+    gaps: dict[str, float] = {}
+    phase = ["login"]
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def beat() -> None:
+        now = clock.elapsed()
+        gaps[phase[0]] = max(gaps.get(phase[0], 0.0), float(now - last[0]))
+        last[0] = now
+
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(beat)
+    heartbeat.start()
+
+    def log_in(dialog: Any, name: str) -> tuple[Any, float, float]:
+        phase[0] = "typing"
+        QTest.keyClicks(dialog.username, name, delay=60)  # an agent types; the app loads meanwhile
+        QTest.keyClicks(dialog.password, password, delay=60)
+        windows: list[Any] = []
+        marks: list[FirstPaint] = []
+        accepted_at: list[float] = []
+
+        def accepted() -> None:
+            accepted_at.append(time.time())
+            window = shell.main_window(db, ops, dialog.actor)
+            windows.append(window)
+            page = window.stack.currentWidget()
+            marks.append(FirstPaint(page))
+            window.show()
+
+        dialog.accepted.connect(accepted)
+        phase[0] = "login"
+        started = time.time()
+        dialog.submit()
+        wait_until(lambda: bool(marks) and marks[0].at is not None)
+        painted_at = marks[0].at or 0.0
+        return windows[0], painted_at - started, painted_at - accepted_at[0]
+
+    window, figures["login_s"], figures["window_s"] = log_in(dialog, username)
+    dialog.hide()
+
+    phase[0] = "files"
+    from backoffice.workflows.lookup import search
+
+    customer_ids: list[int] = []
+    with db.read() as session:
+        for text in SEARCHES:
+            customer_ids += [h.customer_id for h in search(session, window.ctx.actor, text).hits[:5]]
+    customer_ids = list(dict.fromkeys(customer_ids))[:files]
+    lookup_page = window.pages["lookup"]
+    durations = []
+    for customer_id in customer_ids:
+        loaded: list[object] = []
+        lookup_page.file_view.loaded.connect(loaded.append)
+        started = time.perf_counter()
+        window.ctx.open_customer(customer_id)
+        wait_until(lambda loaded=loaded: bool(loaded))
+        lookup_page.file_view.loaded.disconnect(loaded.append)
+        durations.append(time.perf_counter() - started)
+        QTest.qWait(20)
+    figures["files"] = len(durations)
+    figures["file_open_ms_median"] = statistics.median(durations) * 1000
+    figures["file_open_ms_max"] = max(durations) * 1000
+    qapp.processEvents()
+    figures["rss_mb"] = rss_mb()
+
+    phase[0] = "search"
+    lookup_page.back_to_search()
+    for text in SEARCHES:
+        lookup_page.search_box.clear()
+        painted_results: list[object] = []
+        lookup_page.result_painted.connect(painted_results.append)
+        QTest.keyClicks(lookup_page.search_box, text, delay=60)  # about an agent's typing speed
+        wait_until(lambda painted_results=painted_results: bool(painted_results))
+        lookup_page.result_painted.disconnect(painted_results.append)
+
+    window.close()
+    second = shell.login_dialog(db, ops)
+    second.show()
+    claims_window, _, _ = log_in(second, handler)
+    second.hide()
+    phase[0] = "claims_area"
+    page = claims_window.show_area("claims")
+    table = getattr(page, "table", None)
+    if table is not None:
+        wait_until(lambda: table.model().rowCount() > 0)
+        phase[0] = "queue"
+        bar = table.verticalScrollBar()
+        for _ in range(30):  # to the bottom 30 times: each time the next page of the queue is fetched
+            bar.setValue(bar.maximum())
+            QTest.qWait(30)
+        figures["queue_rows"] = table.model().rowCount()
+    heartbeat.stop()
+    claims_window.close()
+    ops.wait()
+    db.dispose()
+    figures["stall_ms"] = {name: gap for name, gap in gaps.items()}
+    return figures
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def run_once(args: argparse.Namespace) -> dict[str, Any]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHONPATH"] = str(ROOT)
+    t0 = time.time()
+    result = subprocess.run(
+        [
+            *(sys.executable, __file__, "--child", "--url", args.url, "--t0", repr(t0)),
+            *("--username", args.username, "--password", args.password, "--handler", args.handler),
+            *("--files", str(args.files)),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.exit(f"le processus mesuré a échoué :\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--username", default="conseiller")
+    parser.add_argument("--handler", default="gestionnaire")
+    parser.add_argument("--password", default="Demo-2026!")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--t0", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        figures = child(args.url, args.t0, args.username, args.password, args.handler, args.files)
+        print(json.dumps(figures), flush=True)
+        os._exit(0)  # skip the interpreter's teardown of Qt objects: nothing is measured there
+
+    print(f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, charge {load_average()} — {args.url}")
+    runs = []
+    for i in range(args.runs):
+        figures = run_once(args)
+        runs.append(figures)
+        stalls = ", ".join(f"{k} {v:.0f}" for k, v in figures["stall_ms"].items())
+        print(
+            f"essai {i + 1} : démarrage → connexion {figures['start_s']:.2f} s ; connexion → fenêtre "
+            f"{figures['login_s']:.2f} s (dont fenêtre {figures['window_s']:.2f} s) ; {figures['files']} dossiers (médiane "
+            f"{figures['file_open_ms_median']:.0f} ms, max {figures['file_open_ms_max']:.0f} ms) → RSS "
+            f"{figures['rss_mb']:.0f} Mo ; plus long blocage (ms) : {stalls}"
+        )
+    start = statistics.median(r["start_s"] for r in runs)
+    login = statistics.median(r["login_s"] for r in runs)
+    rss = max(r["rss_mb"] for r in runs)
+    stall = max(max(r["stall_ms"].values()) for r in runs)
+    verdicts = {
+        "start_s": start <= TARGETS["start_s"],
+        "login_s": login <= TARGETS["login_s"],
+        "rss_mb": rss <= TARGETS["rss_mb"],
+        "stall_ms": stall <= TARGETS["stall_ms"],
+    }
+
+    def mark(key: str) -> str:
+        return "OK" if verdicts[key] else "MANQUÉ"
+
+    print(
+        f"médiane démarrage {start:.2f} s (cible ≤ 1,5 s) {mark('start_s')} ; connexion {login:.2f} s "
+        f"(≤ 0,5 s) {mark('login_s')} ; RSS max {rss:.0f} Mo (≤ 300 Mo) {mark('rss_mb')} ; "
+        f"blocage max {stall:.0f} ms (≤ 100 ms) {mark('stall_ms')}"
+    )
+    print(f"charge à la fin : {load_average()}")
+    sys.exit(0 if all(verdicts.values()) else 1)
+
+
+if __name__ == "__main__":
+    main()
