@@ -85,11 +85,12 @@ class BuildReport:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(plan: gen.Plan, form: str) -> None:
+def _init_worker(plan: gen.Plan, form: str, ddl: dict[str, list[str]] | None = None) -> None:
     _WORKER["pools"] = gen.build_pools(plan.seed)
     _WORKER["tt"] = gen.time_text(plan.now)
     _WORKER["plan"] = plan
     _WORKER["form"] = form
+    _WORKER["ddl"] = ddl
 
 
 def _work(index: int) -> ChunkRows:
@@ -99,20 +100,22 @@ def _work(index: int) -> ChunkRows:
 def _work_packed(index: int) -> bytes:
     """A worker's chunk in the cheapest form for the parent to write.
 
-    SQLite: an in-memory database image, copied by the parent with INSERT … SELECT (no Python object per
-    value on the parent's side). PostgreSQL: COPY text. Rows otherwise, as marshal bytes (four times cheaper
+    SQLite: an in-memory database image with the target's tables, coverages expanded, copied by the parent
+    with INSERT … SELECT * (a record transfer, no Python object per value on the parent's side). PostgreSQL: COPY text. Rows otherwise, as marshal bytes (four times cheaper
     to produce than a pickle of the same tuples).
     """
     rows = _work(index)
     form = _WORKER["form"]
     if form == "sqlite":
-        return sqlite_image(rows)
+        return sqlite_image(rows, _WORKER["ddl"])
     if form == "text":
         return marshal.dumps({table: copy_text(data) for table, data in rows.items()})
     return marshal.dumps(rows)
 
 
-def _chunks(plan: gen.Plan, form: str, parallel: bool) -> Iterator[ChunkRows | ChunkText | bytes]:
+def _chunks(
+    plan: gen.Plan, form: str, parallel: bool, ddl: dict[str, list[str]] | None
+) -> Iterator[ChunkRows | ChunkText | bytes]:
     total = -(-plan.customers // plan.chunk_size)
     if not parallel or total <= 1:
         _init_worker(plan, "rows")
@@ -121,7 +124,7 @@ def _chunks(plan: gen.Plan, form: str, parallel: bool) -> Iterator[ChunkRows | C
         return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx = multiprocessing.get_context(method)
-    with ctx.Pool(WORKERS, initializer=_init_worker, initargs=(plan, form)) as pool:
+    with ctx.Pool(WORKERS, initializer=_init_worker, initargs=(plan, form, ddl)) as pool:
         for data in pool.imap(_work_packed, range(total)):
             yield data if form == "sqlite" else marshal.loads(data)
 
@@ -202,8 +205,9 @@ def build_demo_data(
             ),
         )
         form = "text" if db.dialect == "postgresql" else "sqlite"
+        ddl = loader.image_ddl() if isinstance(loader, SQLiteLoader) else None
         done = 0
-        for chunk in _chunks(plan, form, parallel):
+        for chunk in _chunks(plan, form, parallel, ddl):
             if isinstance(chunk, bytes):
                 assert isinstance(loader, SQLiteLoader)
                 written, opened = loader.write_image(chunk, _OPEN)
@@ -213,8 +217,8 @@ def build_demo_data(
                 write_chunk(loader, chunk)
                 count_rows(chunk, counts)
                 open_claims += _open_claims(chunk)
-            # Expanded chunk by chunk: the database works while the workers generate the next chunks.
-            counts["coverage"] = counts.get("coverage", 0) + loader.expand_coverages()
+                # Expanded chunk by chunk: the database works while the workers generate the next chunks.
+                counts["coverage"] = counts.get("coverage", 0) + loader.expand_coverages()
             done = min(customers, done + plan.chunk_size)
             report("Assurés, contrats, comptes et sinistres", done)
         loader.finish(lambda message: report(message, customers))

@@ -428,6 +428,7 @@ class TimeText:
         for o in range(work_start, self.today + 400):
             cum.append(cum[-1] + (1 if is_working_day(date.fromordinal(o)) else 0))
         self.work_cum = cum
+        self.renewals: dict[int, int] = {}  # start day -> first anniversary after today (cached)
 
     def ts(self, t: int) -> str:
         d, s = divmod(t, DAY)
@@ -451,6 +452,13 @@ class TimeText:
             if o > after:
                 return o
             year += 1
+
+    def renewal_after_today(self, start: int) -> int:
+        """``anniversary_after(start, today)``, computed once per start day (starts repeat across contracts)."""
+        o = self.renewals.get(start)
+        if o is None:
+            o = self.renewals[start] = self.anniversary_after(start, self.today)
+        return o
 
     def working_days_between(self, start: int, end: int) -> int:
         lo, hi = start - self.work_base + 1, end - self.work_base + 1
@@ -698,8 +706,18 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
 
     P = pools
     folds = P.folds
-    ts, day, year_of, anniversary_after = tt.ts, tt.day, tt.year, tt.anniversary_after
+    year_of, anniversary_after, renewal_after_today = tt.year, tt.anniversary_after, tt.renewal_after_today
     today, now_ts = tt.today, tt.now_ts
+    dates, prefix, hms, base = tt.dates, tt.prefix, tt.hms, tt.base
+    oldest_registration = date(1995, 1, 1).toordinal()
+
+    # Closures over locals: these run hundreds of thousands of times per chunk.
+    def ts(t: int) -> str:
+        return prefix[t // DAY - base] + hms[t % DAY]
+
+    def day(o: int) -> str:
+        return dates[o - base]
+
     male, female, lasts, streets = P.male_first, P.female_first, P.last_names, P.streets
     n_male, n_female, n_last, n_street = len(male), len(female), len(lasts), len(streets)
     communes, n_communes = P.communes, len(P.communes)
@@ -848,7 +866,7 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
                 if end > last_end:
                     last_end = end
             else:
-                renewal = anniversary_after(start, today)
+                renewal = renewal_after_today(start)
             contract_id += 1
             is_car = r() < 0.8
             if is_car:
@@ -862,7 +880,7 @@ def generate_chunk(plan: Plan, pools: Pools, tt: TimeText, index: int) -> dict[s
                 formula = 0 if fy < 0.45 else (1 if fy < 0.8 else 2)
                 number = f"MOT000{contract_id:07d}"
             age_days = int((r() ** 1.5) * 15 * 365) if r() > 0.25 else int(r() * 60)
-            first_reg = max(start - age_days, date(1995, 1, 1).toordinal())
+            first_reg = max(start - age_days, oldest_registration)
             reg_year = year_of(first_reg)
             age_now = (today - first_reg) / 365.25
             value = max(800.0, price * (0.86**age_now) * (0.9 + 0.2 * r()))
