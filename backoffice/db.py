@@ -101,7 +101,8 @@ def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get("sqlite_write"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")  # may wait for, and fail on, another writer: errors translated
+            # May wait for, and fail on, another writer: through SQLAlchemy, so the error is translated.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             # A deferred BEGIN takes no lock and cannot fail: straight to the driver, as the full statement
             # path costs more than the point lookup an agent's search usually is.
