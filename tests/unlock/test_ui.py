@@ -84,6 +84,8 @@ def test_supervisor_queue_cannot_approve_own_request(
     qtbot.mouseClick(other_queue.approve_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Espace débloqué" in other_queue.status.text())
     qtbot.waitUntil(lambda: other_queue.model.rowCount() == 0)
+    wait(ui_context)
+    assert "Espace débloqué" in other_queue.status.text()  # the refreshed, empty queue keeps the confirmation
     with db.read() as s:
         assert s.get(PortalAccount, locked.account_id).status is AccountStatus.ACTIVE  # type: ignore[union-attr]
     wait(ui_context)

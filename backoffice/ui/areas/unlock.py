@@ -409,6 +409,7 @@ class ApprovalsTab(QWidget):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        self._last_decision = ""
         self.ctx = ctx
         self.model = queue_model()
         self.view = _table(self.model)
@@ -467,14 +468,16 @@ class ApprovalsTab(QWidget):
         self.model.set_rows(items)
         self._selection_changed()
         if not items:
-            self.status.setText("Aucune demande en attente.")
+            # The refresh after a decision must not wipe out its confirmation.
+            self.status.setText(self._last_decision + "Aucune demande en attente.")
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(f"<span style='color:#b00020'>{error_text(exc)}</span>")
         self.refresh()
 
     def _decided(self, decision: approvals.Decision) -> None:
-        self.status.setText(f"<b>Demande n° {decision.request_id} : {decision.message}</b>")
+        self._last_decision = f"<b>Demande n° {decision.request_id} : {decision.message}</b><br>"
+        self.status.setText(self._last_decision)
         self.ctx.notify(decision.message)
         self.comment.clear()
         self.refresh()
