@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
@@ -17,6 +15,7 @@ from backoffice.ui.claims_declaration import DeclarationDialog
 from backoffice.ui.claims_queue import ClaimQueueModel
 from backoffice.workflows.claims import QueueFilter
 from tests.claims.builders import contract_number, declare
+from tests.qt_helpers import drop_files
 from tests.verification.samples import jpeg
 
 WAIT = 30_000  # ms: generous, the CI machine has 2 shared cores
@@ -158,19 +157,6 @@ def test_phone_declaration_form(qtbot, ui_context, db, agents) -> None:  # type:
         assert str(claim.estimated_amount) == "450.00"
 
 
-def _drop(dialog: DeclarationDialog, paths: list[Path]) -> None:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    event = QDropEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    dialog.dropEvent(event)
-
-
 def _glass_declaration(qtbot, ui_context, db) -> DeclarationDialog:  # type: ignore[no-untyped-def]
     dialog = DeclarationDialog(ui_context, contract_number=contract_number(db))
     qtbot.addWidget(dialog)
@@ -181,7 +167,7 @@ def _glass_declaration(qtbot, ui_context, db) -> DeclarationDialog:  # type: ign
     return dialog
 
 
-def test_declaration_with_photos_from_the_file_dialog_and_a_drop(
+def test_declaration_with_photos_from_the_file_dialog_and_adrop_files(
     qtbot, ui_context, db, tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     front, side = tmp_path / "avant.jpg", tmp_path / "cote.jpg"
@@ -190,7 +176,7 @@ def test_declaration_with_photos_from_the_file_dialog_and_a_drop(
     dialog = _glass_declaration(qtbot, ui_context, db)
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(front)], ""))
     qtbot.mouseClick(dialog.add_photos, Qt.MouseButton.LeftButton)
-    _drop(dialog, [side, front])  # the same file dropped twice is attached once
+    drop_files(dialog, [side, front])  # the same file dropped twice is attached once
     assert [dialog.photos.item(r).text().split(" — ")[0] for r in range(dialog.photos.count())] == [
         "avant.jpg",
         "cote.jpg",

@@ -5,29 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from backoffice.models import Customer, VerificationCase, VerificationPurpose, VerificationStatus
 from backoffice.ui.areas.verification import VerificationPage, create
 from backoffice.ui.document_viewer import DocumentViewer
+from tests.qt_helpers import drop_files
 from tests.verification.helpers import td3
 from tests.verification.samples import jpeg, pdf, png
-
-
-def _drop(page: VerificationPage, paths: list[Path]) -> None:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    event = QDropEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    page.dropEvent(event)
 
 
 def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -59,7 +46,7 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     rib.write_bytes(png(500, 300))
     for kind_index, path in enumerate((identity, proof, rib)):
         page.upload_kind.setCurrentIndex(kind_index)
-        _drop(page, [path])
+        drop_files(page, [path])
         qtbot.waitUntil(lambda n=kind_index + 1: page.documents.count() == n, timeout=20000)
     qtbot.waitUntil(lambda: page.viewer.showing_image, timeout=20000)
     assert "rib.png" in page.viewer.title.text()
@@ -75,7 +62,7 @@ def test_agent_walks_through_a_full_verification(qtbot, ui_context, customer_id,
     # A bad upload is refused in French and nothing is attached.
     hostile = tmp_path / "scan.png"
     hostile.write_bytes(pdf())
-    _drop(page, [hostile])
+    drop_files(page, [hostile])
     qtbot.waitUntil(lambda: "renommé" in page.message.text(), timeout=20000)
     assert page.documents.count() == 3
 
@@ -211,7 +198,7 @@ def test_without_an_open_case_nothing_is_uploaded_and_the_agent_is_told(  # type
     qtbot.waitUntil(lambda: page.customer is not None, timeout=20000)
     photo = tmp_path / "cni.png"
     photo.write_bytes(png())
-    _drop(page, [photo])
+    drop_files(page, [photo])
     assert "Ouvrez d'abord une vérification" in page.message.text()
     qtbot.mouseClick(page.new_case_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.case is not None, timeout=20000)
