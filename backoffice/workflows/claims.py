@@ -12,19 +12,37 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 from uuid import uuid4
 
-from sqlalchemy import JSON, Select, Table, Text, bindparam, case, func, or_, select, update
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import (
+    ARRAY,
+    Integer,
+    Select,
+    Table,
+    any_,
+    bindparam,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from backoffice.checks.identifiers import normalize_contract_number
 from backoffice.clock import to_paris
+from backoffice.config import ClaimsSettings
 from backoffice.data.departements import departement_of_postcode
 from backoffice.errors import ConcurrentEdit, DatabaseUnavailable, InvalidInput, NotFound, Refused
 from backoffice.models import (
@@ -532,12 +550,28 @@ def _facts_select(*extra: Any) -> Select[Any]:
 
 # Built once: a statement object keeps its compiled form's cache key, so a single triage pays no construction.
 _FACTS_OF_CLAIM = _facts_select().where(Claim.id == bindparam("claim_id"))
-_COVERAGES_OF = select(
-    Coverage.contract_id, Coverage.code, Coverage.deductible, Coverage.start_date, Coverage.end_date
-).where(Coverage.contract_id.in_(bindparam("ids", expanding=True)))
-_CLAIM_DATES_OF = select(Claim.customer_id, Claim.id, Claim.occurred_on).where(
-    Claim.customer_id.in_(bindparam("ids", expanding=True))
+_COVERAGE_COLUMNS = (
+    Coverage.contract_id,
+    Coverage.code,
+    Coverage.deductible,
+    Coverage.start_date,
+    Coverage.end_date,
 )
+_CLAIM_DATE_COLUMNS = (Claim.customer_id, Claim.id, Claim.occurred_on)
+#: By id lists: on SQLite an IN list (a subquery on the batch's id range was several times slower); on PostgreSQL
+#: one array parameter, as an IN list of 2,000 parameters cost more to render and parse than the query.
+_COVERAGES_OF = {
+    "sqlite": select(*_COVERAGE_COLUMNS).where(Coverage.contract_id.in_(bindparam("ids", expanding=True))),
+    "postgresql": select(*_COVERAGE_COLUMNS).where(
+        Coverage.contract_id == any_(bindparam("ids", type_=ARRAY(Integer)))
+    ),
+}
+_CLAIM_DATES_OF = {
+    "sqlite": select(*_CLAIM_DATE_COLUMNS).where(Claim.customer_id.in_(bindparam("ids", expanding=True))),
+    "postgresql": select(*_CLAIM_DATE_COLUMNS).where(
+        Claim.customer_id == any_(bindparam("ids", type_=ARRAY(Integer)))
+    ),
+}
 
 
 def _facts_of(session: Session, claim_id: int) -> Any:
@@ -548,28 +582,44 @@ def _facts_of(session: Session, claim_id: int) -> Any:
     return row
 
 
-def _compute(session: Session, rows: Sequence[Any]) -> dict[int, TriageResult]:
-    """Run the pure engine on claims read as ``_facts_select`` rows, with their coverages and their customers'
-    other claims gathered in two set-based queries (by id lists: on SQLite a subquery on the batch's id range
-    was several times slower)."""
-    if not rows:
-        return {}
-    settings = settings_of(session).claims
+@dataclass(frozen=True)
+class _Facts:
+    """Claims read as ``_facts_select`` rows, with their contracts' coverages and their customers' claim dates."""
+
+    rows: Sequence[Any]
+    coverages: dict[int, tuple[CoverageFacts, ...]]
+    history: dict[int, list[tuple[int, date]]]
+
+
+def _gather(session: Session, rows: Sequence[Any]) -> _Facts:
+    """The coverages and the customers' other claims of a set of claims, in two set-based queries."""
     conn = session.connection()
-    contract_ids = {r[1] for r in rows}  # FACT_COLUMNS order: id, contract_id, customer_id, …
-    customer_ids = {r[2] for r in rows}
+    dialect = conn.dialect.name
+    contract_ids = list({r[1] for r in rows})  # FACT_COLUMNS order: id, contract_id, customer_id, …
+    customer_ids = list({r[2] for r in rows})
     coverages: dict[int, list[CoverageFacts]] = defaultdict(list)
     # Fetched at once (.all()): iterating row by row costs more than the rules.
     for contract_id, code, deductible, start, end in conn.execute(
-        _COVERAGES_OF, {"ids": list(contract_ids)}
+        _COVERAGES_OF[dialect], {"ids": contract_ids}
     ).all():
         coverages[contract_id].append(CoverageFacts(code, deductible, start, end))
     history: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for customer_id, other_id, occurred_on in conn.execute(
-        _CLAIM_DATES_OF, {"ids": list(customer_ids)}
+        _CLAIM_DATES_OF[dialect], {"ids": customer_ids}
     ).all():
         history[customer_id].append((other_id, occurred_on))
-    coverage_facts = {contract_id: tuple(found) for contract_id, found in coverages.items()}
+    return _Facts(rows, {contract_id: tuple(found) for contract_id, found in coverages.items()}, history)
+
+
+def _compute(session: Session, rows: Sequence[Any]) -> dict[int, TriageResult]:
+    """Run the pure engine on claims read as ``_facts_select`` rows."""
+    if not rows:
+        return {}
+    return _run_rules(_gather(session, rows), settings_of(session).claims)
+
+
+def _run_rules(gathered: _Facts, settings: ClaimsSettings) -> dict[int, TriageResult]:
+    coverage_facts, history = gathered.coverages, gathered.history
     results = {}
     # Rows unpacked by position (in FACT_COLUMNS order): far cheaper than 19 attribute lookups per claim.
     for (
@@ -592,7 +642,7 @@ def _compute(session: Session, rows: Sequence[Any]) -> dict[int, TriageResult]:
         contract_end,
         iban_changed_at,
         photo_count,
-    ) in (tuple(row[:_FACT_COUNT]) for row in rows):
+    ) in (tuple(row[:_FACT_COUNT]) for row in gathered.rows):
         facts = ClaimFacts(
             claim_type=claim_type,
             occurred_on=occurred_on,
@@ -664,16 +714,21 @@ def _decided(result: TriageResult, override: Mapping[str, Any] | None) -> dict[s
     return values
 
 
+def _stored_triage(result: TriageResult, override: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What ``Claim.triage`` holds: the explained result and a handler's override."""
+    stored = result.as_json()
+    if override:
+        stored["override"] = override
+    return stored
+
+
 def _triage_values(
     result: TriageResult, override: dict[str, Any] | None, fingerprint: str | None = None
 ) -> dict[str, Any]:
     """The columns a triage sets; a handler's override (kept in the JSON) wins over the engine."""
-    stored = result.as_json()
-    if override:
-        stored["override"] = override
     return {
         **_decided(result, override),
-        "triage": stored,
+        "triage": _stored_triage(result, override),
         "triage_fingerprint": fingerprint or _fingerprint(result, override),
         "flags": list(result.flags),
     }
@@ -817,61 +872,150 @@ def _without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def retriage_open_claims(
-    session: Session, actor: Actor, *, after_id: int = 0, limit: int | None = None
-) -> RetriageBatch:
-    """Re-run the engine on one batch of open claims (by id), e.g. after a rule or setting changed.
+@dataclass(frozen=True)
+class _RetriagePlan:
+    """One batch read and computed: its id range and the changed claims, each a row of ``_CHANGE_COLUMNS``
+    values ready for the database (id and version read first)."""
 
-    The batch is read as plain rows (no ORM objects), its facts in a few set-based queries; only the claims whose
-    result changed are written, in one executemany UPDATE that bumps their version, and only if their version is
-    still the one read (a claim a handler saved meanwhile keeps the handler's triage and counts as skipped).
-    Handler overrides are kept. One audit record sums the batch up. Call it repeatedly with
-    ``after_id=batch.last_id`` (see ``retriage_all``).
-    """
-    require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
-    size = limit or settings_of(session).claims.retriage_batch_size
-    open_after = (Claim.status.in_(OPEN_CLAIM_STATUSES), Claim.id > after_id)
-    with _without_cyclic_gc():
-        rows = (
-            session.connection()
-            .execute(_facts_select(*_STORED_TRIAGE).where(*open_after).order_by(Claim.id).limit(size))
-            .all()
+    count: int
+    first_id: int
+    last_id: int
+    changes: list[tuple[Any, ...]]
+
+
+#: What a re-triage writes to a changed claim, in the order of ``_RetriagePlan.changes`` after id and version.
+_CHANGE_COLUMNS = (
+    "priority",
+    "appraisal_mode",
+    "fraud_referral",
+    "late_declaration",
+    "deductible_applied",
+    "triage",
+    "triage_fingerprint",
+    "flags",
+)
+
+
+def _open_claims_after(status: Any) -> Select[Any]:
+    return (
+        _facts_select(*_STORED_TRIAGE)
+        .where(status.in_(OPEN_CLAIM_STATUSES), Claim.id > bindparam("after_id"))
+        .order_by(Claim.id)
+        .limit(bindparam("size"))
+    )
+
+
+#: Batches walk the primary key. SQLite, whose statistics can take the status for selective, would otherwise
+#: fetch every open claim through a status index and sort them all for each batch (2 s a batch on the million
+#: customer database); ``+status`` keeps it on the primary key.
+_OPEN_CLAIMS_AFTER = {
+    "sqlite": _open_claims_after(
+        UnaryExpression(CLAIM_TABLE.c.status, operator=custom_op("+"), type_=Claim.status.type)
+    ),
+    "postgresql": _open_claims_after(Claim.status),
+}
+
+
+def _next_open_claims(session: Session, after_id: int, size: int) -> Sequence[Any]:
+    """The next batch of open claims after ``after_id``: their facts and their stored triage, as plain rows."""
+    conn = session.connection()
+    stmt = _OPEN_CLAIMS_AFTER[conn.dialect.name]
+    return conn.execute(stmt, {"after_id": after_id, "size": size}).all()
+
+
+def _plan_retriage(rows: Sequence[Any], results: dict[int, TriageResult], dialect: Any) -> _RetriagePlan:
+    """Compare each claim's new result with the stored one; the changed claims' values, ready to write."""
+    encode = [_bind_processor(dialect, name) for name in _CHANGE_COLUMNS[:5]]
+    changes = []
+    for row in rows:
+        claim_id = row[0]
+        version, priority, mode, fraud, late, deductible, fingerprint, override = row[_FACT_COUNT:]
+        result = results[claim_id]
+        stored = (priority, mode, fraud, late, deductible)
+        new_fingerprint = _fingerprint(result, override)
+        decided = tuple(_decided(result, override).values())
+        if new_fingerprint == fingerprint and stored == decided:
+            continue
+        changes.append(
+            (
+                claim_id,
+                version,
+                *(
+                    value if process is None else process(value)
+                    for process, value in zip(encode, decided, strict=True)
+                ),
+                # Encoded here, compact and in UTF-8: a third smaller than the engine's default encoding.
+                json.dumps(_stored_triage(result, override), ensure_ascii=False, separators=(",", ":")),
+                new_fingerprint,
+                _flags_json(result.flags),
+            )
         )
-        if not rows:
-            return RetriageBatch(0, after_id, 0)
-        first, last = rows[0].id, rows[-1].id
-        results = _compute(session, rows)
-        params = []
-        for row in rows:
-            claim_id = row[0]
-            version, priority, mode, fraud, late, deductible, fingerprint, override = row[_FACT_COUNT:]
-            result = results[claim_id]
-            stored = (priority, mode, fraud, late, deductible)
-            new_fingerprint = _fingerprint(result, override)
-            if new_fingerprint == fingerprint and stored == tuple(_decided(result, override).values()):
-                continue
-            values = _triage_values(result, override, new_fingerprint)
-            # Encoded here, compact and in UTF-8: a third smaller than the engine's default encoding, and quicker.
-            values["triage"] = json.dumps(values["triage"], ensure_ascii=False, separators=(",", ":"))
-            params.append({"b_id": claim_id, "b_version": version, **values})
-        written = 0
-        if params:
-            conn = session.connection()
-            encoded = bindparam("triage", type_=Text)
-            columns: dict[str, Any] = {k: bindparam(k) for k in params[0] if not k.startswith("b_")}
-            columns["triage"] = sql_cast(encoded, JSON) if conn.dialect.name == "postgresql" else encoded
+    return _RetriagePlan(len(rows), rows[0].id, rows[-1].id, changes)
+
+
+def _bind_processor(dialect: Any, name: str) -> Callable[[Any], Any] | None:
+    """How the engine would turn a Python value of this claim column into the driver's (an enum into its value,
+    a Decimal into a float on SQLite…): the changes are sent below the ORM."""
+    return cast(Callable[[Any], Any] | None, CLAIM_TABLE.c[name].type.bind_processor(dialect))
+
+
+@lru_cache(maxsize=256)
+def _flags_json(flags: tuple[str, ...]) -> str:
+    return json.dumps(list(flags))
+
+
+#: PostgreSQL: the changes go by COPY into a temporary table, then one UPDATE joins it (rows compared by id and by
+#: the version read: a claim saved meanwhile is not matched, so it is not overwritten).
+_CHANGES_TABLE = "retriage_change"
+_CHANGES = table(_CHANGES_TABLE, *(column(name) for name in ("id", "version", *_CHANGE_COLUMNS)))
+
+
+def _write_retriage(session: Session, actor: Actor, plan: _RetriagePlan) -> RetriageBatch:
+    """Write a batch's changes, each only if the claim is still at the version read; audit the batch."""
+    written = 0
+    if plan.changes:
+        conn = session.connection()
+        moment = now(session)
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(("id", "version", *_CHANGE_COLUMNS))
+            conn.exec_driver_sql(
+                f"CREATE TEMPORARY TABLE {_CHANGES_TABLE} ON COMMIT DROP AS "
+                f"SELECT {names} FROM claim WITH NO DATA"
+            )
+            driver = cast(Any, conn.connection.driver_connection)
+            with (
+                driver.cursor() as cursor,
+                cursor.copy(f"COPY {_CHANGES_TABLE} ({names}) FROM STDIN") as copy,
+            ):
+                for change in plan.changes:
+                    copy.write_row(change)
             written = conn.execute(
                 update(CLAIM_TABLE)
-                .where(CLAIM_TABLE.c.id == bindparam("b_id"), CLAIM_TABLE.c.version == bindparam("b_version"))
-                .values(**columns, version=CLAIM_TABLE.c.version + 1, updated_at=now(session)),
-                params,
+                .where(CLAIM_TABLE.c.id == _CHANGES.c.id, CLAIM_TABLE.c.version == _CHANGES.c.version)
+                .values(
+                    **{name: _CHANGES.c[name] for name in _CHANGE_COLUMNS},
+                    version=CLAIM_TABLE.c.version + 1,
+                    updated_at=moment,
+                )
             ).rowcount
-    skipped = len(params) - written
+            conn.exec_driver_sql(f"DROP TABLE {_CHANGES_TABLE}")
+        else:
+            stamp = _bind_processor(conn.dialect, "updated_at")
+            assignments = ", ".join(f"{name} = ?" for name in _CHANGE_COLUMNS)
+            written = conn.exec_driver_sql(
+                f"UPDATE claim SET {assignments}, version = version + 1, updated_at = ? "
+                "WHERE id = ? AND version = ?",
+                [
+                    (*change[2:], stamp(moment) if stamp else moment, change[0], change[1])
+                    for change in plan.changes
+                ],
+            ).rowcount
+    skipped = len(plan.changes) - written
     audit.record(
         session,
         actor,
         "claims.retriage",
-        f"Nouveau tri de {len(rows)} sinistre(s) ouvert(s) (n° interne {first} à {last}) : "
+        f"Nouveau tri de {plan.count} sinistre(s) ouvert(s) (n° interne {plan.first_id} à {plan.last_id}) : "
         f"{written} résultat(s) changé(s)"
         + (
             f", {skipped} modifié(s) entre-temps par un gestionnaire et laissé(s) tel(s) quel(s)"
@@ -880,28 +1024,76 @@ def retriage_open_claims(
         ),
         target_type="claim",
         details={
-            "first_id": first,
-            "last_id": last,
-            "count": len(rows),
+            "first_id": plan.first_id,
+            "last_id": plan.last_id,
+            "count": plan.count,
             "changed": written,
             "skipped": skipped,
         },
     )
-    return RetriageBatch(len(rows), last, written, skipped)
+    return RetriageBatch(plan.count, plan.last_id, written, skipped)
+
+
+def retriage_open_claims(
+    session: Session, actor: Actor, *, after_id: int = 0, limit: int | None = None
+) -> RetriageBatch:
+    """Re-run the engine on one batch of open claims (by id), e.g. after a rule or setting changed.
+
+    The batch is read as plain rows (no ORM objects), its facts in a few set-based queries; only the claims whose
+    result changed are written, below the ORM (COPY and one joined UPDATE on PostgreSQL, one executemany on
+    SQLite), bumping their version, and only if their version is still the one read (a claim a handler saved
+    meanwhile keeps the handler's triage and counts as skipped). Handler overrides are kept. One audit record
+    sums the batch up. ``retriage_all`` runs every batch, reading the next while the previous one is written.
+    """
+    require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
+    with _without_cyclic_gc():
+        rows = _next_open_claims(session, after_id, limit or settings_of(session).claims.retriage_batch_size)
+        if not rows:
+            return RetriageBatch(0, after_id, 0)
+        plan = _plan_retriage(rows, _compute(session, rows), session.connection().dialect)
+        return _write_retriage(session, actor, plan)
+
+
+def _read_retriage(db: Database, after_id: int, size: int) -> _Facts | None:
+    with db.read() as session:
+        rows = _next_open_claims(session, after_id, size)
+        return _gather(session, rows) if rows else None
+
+
+def _write_retriage_apart(db: Database, actor: Actor, plan: _RetriagePlan) -> RetriageBatch:
+    with db.write() as session:
+        require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
+        return _write_retriage(session, actor, plan)
 
 
 def retriage_all(db: Database, actor: Actor, progress: Callable[[int], None] | None = None) -> int:
-    """Every open claim, batch after batch, each batch its own short transaction."""
-    after, total = 0, 0
-    while True:
-        with db.write() as session:
-            batch = retriage_open_claims(session, actor, after_id=after)
-        if not batch.count:
-            return total
-        total += batch.count
-        after = batch.last_id
-        if progress is not None:
-            progress(total)
+    """Every open claim, batch after batch, as a pipeline: a thread reads the next batch (read transaction) and
+    another writes the previous one (its own short write transaction) while this one runs the rules, so the
+    database works while Python computes; the version check covers a claim saved between the read and the
+    write."""
+    with db.write() as session:  # the right first, before reading anything (a refusal is audited)
+        require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
+        settings = settings_of(session).claims
+    total = 0
+    written: Future[RetriageBatch] | None = None
+    with (
+        _without_cyclic_gc(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="retriage-read") as reader,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="retriage-write") as writer,
+    ):
+        read = reader.submit(_read_retriage, db, 0, settings.retriage_batch_size)
+        while True:
+            gathered = read.result()
+            if gathered is not None:
+                read = reader.submit(_read_retriage, db, gathered.rows[-1].id, settings.retriage_batch_size)
+                plan = _plan_retriage(gathered.rows, _run_rules(gathered, settings), db.engine.dialect)
+            if written is not None:
+                total += written.result().count  # a failed write stops the run here, with its error
+                if progress is not None:
+                    progress(total)
+            if gathered is None:
+                return total
+            written = writer.submit(_write_retriage_apart, db, actor, plan)
 
 
 # ---- the queue -------------------------------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+"""Re-triage of every open claim (``retriage_all``): read, computed and written as a pipeline, batch by batch, with
+the same guarantees as one batch at a time (version check, overrides kept, one audit record per batch)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select, update
+
+from backoffice.db import Database
+from backoffice.errors import PermissionDenied
+from backoffice.models import AuditRecord, Claim, Priority
+from backoffice.workflows import claims
+from tests.claims.builders import contract_number, declare
+
+
+def _retriage_summaries(db: Database) -> list[str]:
+    with db.read() as s:
+        return list(
+            s.execute(
+                select(AuditRecord.summary)
+                .where(AuditRecord.action == "claims.retriage")
+                .order_by(AuditRecord.seq)
+            ).scalars()
+        )
+
+
+def test_rewritten_claims_read_back_as_the_engine_computed_them(db: Database, agents, handler, clock) -> None:
+    """The changes go below the ORM (COPY on PostgreSQL): every column must come back as the ORM wrote it."""
+    number = contract_number(db)
+    refs = [declare(db, agents["agent"], number, estimated_amount=Decimal(amount)) for amount in (800, 16000)]
+    with db.write() as s:
+        claims.confirm_triage(
+            s, handler, refs[0].id, priority=Priority.P1, reason="Assuré sans solution de mobilité"
+        )
+    db.settings.claims.high_amount_flag = Decimal("500")  # a rule change: both results change
+    assert claims.retriage_all(db, handler) == 2
+    with db.read() as s:
+        for ref in refs:
+            claim = s.get(Claim, ref.id)
+            assert claim is not None
+            result = claims.compute_triage(s, handler, ref.id)
+            override = claim.triage.get("override")
+            expected = claims._triage_values(result, override)
+            assert claim.triage == expected["triage"] and claim.flags == expected["flags"] == ["high_amount"]
+            assert claim.triage_fingerprint == expected["triage_fingerprint"]
+            assert (claim.priority, claim.appraisal_mode, claim.fraud_referral, claim.late_declaration) == (
+                expected["priority"],
+                expected["appraisal_mode"],
+                expected["fraud_referral"],
+                expected["late_declaration"],
+            )
+            assert claim.deductible_applied == expected["deductible_applied"] == Decimal("300.00")
+            assert claim.updated_at == clock.now()
+        overridden = s.get(Claim, refs[0].id)
+        assert overridden is not None and overridden.priority is Priority.P1
+    # Written once: a second pass finds nothing to change.
+    assert claims.retriage_all(db, handler) == 2
+    assert _retriage_summaries(db)[-1].endswith(": 0 résultat(s) changé(s)")
+
+
+def test_a_claim_saved_between_the_read_and_the_write_keeps_the_handlers_save(
+    db: Database, agents, handler, monkeypatch
+) -> None:
+    """The pipeline reads a batch in one transaction and writes it in another: a save in between wins."""
+    refs = [
+        declare(db, agents["agent"], contract_number(db), estimated_amount=Decimal(9000)) for _ in range(3)
+    ]
+    db.settings.claims.high_amount_flag = Decimal("5000")
+    db.settings.claims.retriage_batch_size = 2
+    engine_run = claims._run_rules
+
+    def handler_saves_meanwhile(gathered, settings):
+        if any(row.id == refs[1].id for row in gathered.rows):
+            with db.write() as s:
+                s.execute(
+                    update(Claim).where(Claim.id == refs[1].id).values(version=Claim.version + 1, place="vu")
+                )
+        return engine_run(gathered, settings)
+
+    monkeypatch.setattr(claims, "_run_rules", handler_saves_meanwhile)
+    assert claims.retriage_all(db, handler) == 3
+    with db.read() as s:
+        flags = {ref.id: s.get(Claim, ref.id).flags for ref in refs}  # type: ignore[union-attr]
+    assert "high_amount" not in flags[refs[1].id]
+    assert "high_amount" in flags[refs[0].id] and "high_amount" in flags[refs[2].id]
+    summaries = _retriage_summaries(db)
+    assert len(summaries) == 2  # one per batch
+    assert sum("1 modifié(s) entre-temps" in summary for summary in summaries) == 1
+
+
+def test_a_failed_write_stops_the_run_and_keeps_the_batches_already_written(
+    db: Database, agents, handler, monkeypatch
+) -> None:
+    refs = [
+        declare(db, agents["agent"], contract_number(db), estimated_amount=Decimal(9000)) for _ in range(3)
+    ]
+    db.settings.claims.high_amount_flag = Decimal("5000")
+    db.settings.claims.retriage_batch_size = 2
+    write = claims._write_retriage
+
+    def fails_on_the_second_batch(session, actor, plan):
+        if plan.first_id > refs[1].id:
+            raise RuntimeError("panne du serveur")
+        return write(session, actor, plan)
+
+    monkeypatch.setattr(claims, "_write_retriage", fails_on_the_second_batch)
+    with pytest.raises(RuntimeError, match="panne du serveur"):
+        claims.retriage_all(db, handler)
+    with db.read() as s:
+        flags = [s.get(Claim, ref.id).flags for ref in refs]  # type: ignore[union-attr]
+    assert ["high_amount" in f for f in flags] == [True, True, False]
+    assert len(_retriage_summaries(db)) == 1
+
+
+def test_an_actor_without_the_right_reads_nothing_and_is_audited(db: Database, agents) -> None:
+    declare(db, agents["agent"], contract_number(db))
+    with db.read() as s:
+        before = s.execute(select(func.max(Claim.version))).scalar_one()
+    with pytest.raises(PermissionDenied):
+        claims.retriage_all(db, agents["agent"])
+    with db.read() as s:
+        assert s.execute(select(func.max(Claim.version))).scalar_one() == before
+        refusals = s.execute(
+            select(func.count()).where(
+                AuditRecord.actor_id == agents["agent"].agent_id, AuditRecord.outcome == "refused"
+            )
+        ).scalar_one()
+    assert refusals == 1 and _retriage_summaries(db) == []
