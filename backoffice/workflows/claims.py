@@ -671,28 +671,16 @@ def _compute_one(session: Session, claim_id: int) -> TriageResult:
     return _compute(session, [_facts_of(session, claim_id)])[claim_id]
 
 
+def _encode_triage(result: TriageResult, override: Mapping[str, Any] | None) -> tuple[str, str]:
+    """The stored triage as compact UTF-8 JSON, and its fingerprint: a short digest of that text, stored beside it
+    so a re-triage tells whether a result changed by comparing two short strings (the text encoded once serves
+    both the comparison and the write)."""
+    text = json.dumps(_stored_triage(result, override), ensure_ascii=False, separators=(",", ":"))
+    return text, hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
 def _fingerprint(result: TriageResult, override: Mapping[str, Any] | None) -> str:
-    """A short digest of a triage (override included), stored beside it so a re-triage can tell whether the new
-    result differs by reading this one value instead of the whole JSON (and without encoding it)."""
-    parts = [f"{f.part}\x1f{f.rule}\x1f{f.title}\x1f{f.text}" for f in result.findings]
-    parts.append(
-        repr(
-            (
-                result.late_declaration,
-                result.declaration_deadline,
-                result.covered,
-                result.coverage_code,
-                result.deductible,
-                result.flags,
-                result.priority,
-                result.appraisal_mode,
-                result.fraud_referral,
-            )
-        )
-    )
-    if override:
-        parts.append(json.dumps(override, sort_keys=True))
-    return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=12).hexdigest()
+    return _encode_triage(result, override)[1]
 
 
 def _decided(result: TriageResult, override: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -718,7 +706,9 @@ def _stored_triage(result: TriageResult, override: Mapping[str, Any] | None) -> 
     """What ``Claim.triage`` holds: the explained result and a handler's override."""
     stored = result.as_json()
     if override:
-        stored["override"] = override
+        stored["override"] = dict(
+            sorted(override.items())
+        )  # one text, one fingerprint, whatever the key order
     return stored
 
 
@@ -881,6 +871,7 @@ class _RetriagePlan:
     first_id: int
     last_id: int
     changes: list[tuple[Any, ...]]
+    requeued: set[int]  # the changed claims whose priority changed (their place in the queue indexes moves)
 
 
 #: What a re-triage writes to a changed claim, in the order of ``_RetriagePlan.changes`` after id and version.
@@ -926,16 +917,18 @@ def _next_open_claims(session: Session, after_id: int, size: int) -> Sequence[An
 def _plan_retriage(rows: Sequence[Any], results: dict[int, TriageResult], dialect: Any) -> _RetriagePlan:
     """Compare each claim's new result with the stored one; the changed claims' values, ready to write."""
     encode = [_bind_processor(dialect, name) for name in _CHANGE_COLUMNS[:5]]
-    changes = []
+    changes, requeued = [], set()
     for row in rows:
         claim_id = row[0]
         version, priority, mode, fraud, late, deductible, fingerprint, override = row[_FACT_COUNT:]
         result = results[claim_id]
         stored = (priority, mode, fraud, late, deductible)
-        new_fingerprint = _fingerprint(result, override)
+        text, new_fingerprint = _encode_triage(result, override)
         decided = tuple(_decided(result, override).values())
         if new_fingerprint == fingerprint and stored == decided:
             continue
+        if priority is not decided[0]:
+            requeued.add(claim_id)
         changes.append(
             (
                 claim_id,
@@ -944,13 +937,12 @@ def _plan_retriage(rows: Sequence[Any], results: dict[int, TriageResult], dialec
                     value if process is None else process(value)
                     for process, value in zip(encode, decided, strict=True)
                 ),
-                # Encoded here, compact and in UTF-8: a third smaller than the engine's default encoding.
-                json.dumps(_stored_triage(result, override), ensure_ascii=False, separators=(",", ":")),
+                text,  # compact and in UTF-8: a third smaller than the engine's default encoding
                 new_fingerprint,
                 _flags_json(result.flags),
             )
         )
-    return _RetriagePlan(len(rows), rows[0].id, rows[-1].id, changes)
+    return _RetriagePlan(len(rows), rows[0].id, rows[-1].id, changes, requeued)
 
 
 def _bind_processor(dialect: Any, name: str) -> Callable[[Any], Any] | None:
@@ -1001,15 +993,20 @@ def _write_retriage(session: Session, actor: Actor, plan: _RetriagePlan) -> Retr
             conn.exec_driver_sql(f"DROP TABLE {_CHANGES_TABLE}")
         else:
             stamp = _bind_processor(conn.dialect, "updated_at")
-            assignments = ", ".join(f"{name} = ?" for name in _CHANGE_COLUMNS)
-            written = conn.exec_driver_sql(
-                f"UPDATE claim SET {assignments}, version = version + 1, updated_at = ? "
-                "WHERE id = ? AND version = ?",
-                [
-                    (*change[2:], stamp(moment) if stamp else moment, change[0], change[1])
-                    for change in plan.changes
-                ],
-            ).rowcount
+            stamped = stamp(moment) if stamp else moment
+            # SQLite rewrites the entries of every index holding a column the SET names, even to the same value:
+            # the priority (in three queue indexes) is set only where it changed.
+            for columns, first, changes in (
+                (_CHANGE_COLUMNS, 2, [c for c in plan.changes if c[0] in plan.requeued]),
+                (_CHANGE_COLUMNS[1:], 3, [c for c in plan.changes if c[0] not in plan.requeued]),
+            ):
+                if changes:
+                    assignments = ", ".join(f"{name} = ?" for name in columns)
+                    written += conn.exec_driver_sql(
+                        f"UPDATE claim SET {assignments}, version = version + 1, updated_at = ? "
+                        "WHERE id = ? AND version = ?",
+                        [(*change[first:], stamped, change[0], change[1]) for change in changes],
+                    ).rowcount
     skipped = len(plan.changes) - written
     audit.record(
         session,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from babel import Locale
 from babel.dates import format_date
@@ -94,9 +94,8 @@ class ClaimFacts:
     bank_details_changed_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One part of the result and the rule that produced it."""
+class Finding(NamedTuple):
+    """One part of the result and the rule that produced it (a named tuple: a re-triage makes over a million)."""
 
     part: str
     rule: str

@@ -12,6 +12,7 @@ from backoffice.db import Database
 from backoffice.errors import PermissionDenied
 from backoffice.models import AuditRecord, Claim, Priority
 from backoffice.workflows import claims
+from backoffice.workflows.claims import QueueFilter
 from tests.claims.builders import contract_number, declare
 
 
@@ -29,13 +30,20 @@ def _retriage_summaries(db: Database) -> list[str]:
 def test_rewritten_claims_read_back_as_the_engine_computed_them(db: Database, agents, handler, clock) -> None:
     """The changes go below the ORM (COPY on PostgreSQL): every column must come back as the ORM wrote it."""
     number = contract_number(db)
-    refs = [declare(db, agents["agent"], number, estimated_amount=Decimal(amount)) for amount in (800, 16000)]
+    db.settings.claims.claims_in_12_months_flag = 10  # three claims on one contract: not the point here
+    amounts = (800, 16000, 5000)
+    refs = [declare(db, agents["agent"], number, estimated_amount=Decimal(amount)) for amount in amounts]
     with db.write() as s:
         claims.confirm_triage(
             s, handler, refs[0].id, priority=Priority.P1, reason="Assuré sans solution de mobilité"
         )
-    db.settings.claims.high_amount_flag = Decimal("500")  # a rule change: both results change
-    assert claims.retriage_all(db, handler) == 2
+    with db.read() as s:
+        before = {ref.id: s.get(Claim, ref.id) for ref in refs}
+    assert before[refs[2].id].priority is Priority.P3  # type: ignore[union-attr]
+    # Rule changes: every result changes, and the last claim moves up the queue (P3 → P2).
+    db.settings.claims.high_amount_flag = Decimal("500")
+    db.settings.claims.on_site_amount_threshold = Decimal("4000")
+    assert claims.retriage_all(db, handler) == 3
     with db.read() as s:
         for ref in refs:
             claim = s.get(Claim, ref.id)
@@ -52,11 +60,16 @@ def test_rewritten_claims_read_back_as_the_engine_computed_them(db: Database, ag
                 expected["late_declaration"],
             )
             assert claim.deductible_applied == expected["deductible_applied"] == Decimal("300.00")
-            assert claim.updated_at == clock.now()
-        overridden = s.get(Claim, refs[0].id)
-        assert overridden is not None and overridden.priority is Priority.P1
+            assert claim.updated_at == clock.now() and claim.version == before[ref.id].version + 1  # type: ignore[union-attr]
+        assert [claim.priority for claim in (s.get(Claim, ref.id) for ref in refs)] == [  # type: ignore[union-attr]
+            Priority.P1,  # the handler's override stays
+            Priority.P2,
+            Priority.P2,
+        ]
+        queue = claims.queue_page(s, handler, QueueFilter(priority=Priority.P2))
+        assert sorted(row.id for row in queue.rows) == [refs[1].id, refs[2].id] and queue.total == 2
     # Written once: a second pass finds nothing to change.
-    assert claims.retriage_all(db, handler) == 2
+    assert claims.retriage_all(db, handler) == 3
     assert _retriage_summaries(db)[-1].endswith(": 0 résultat(s) changé(s)")
 
 
