@@ -23,7 +23,11 @@ from uuid import uuid4
 
 from sqlalchemy import (
     ARRAY,
+    Boolean,
+    Date,
+    Enum,
     Integer,
+    Numeric,
     Select,
     Table,
     any_,
@@ -36,9 +40,11 @@ from sqlalchemy import (
     table,
     update,
 )
+from sqlalchemy.engine import Connection, CursorResult, Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
+from sqlalchemy.types import TypeEngine
 
 from backoffice.checks.identifiers import normalize_contract_number
 from backoffice.clock import to_paris
@@ -574,6 +580,43 @@ _CLAIM_DATES_OF = {
 }
 
 
+def _plain_rows(
+    conn: Connection, stmt: Select[*tuple[Any, ...]], params: dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    """A bulk read's rows as plain tuples, each value converted as the engine converts it, but through a cache
+    per column for the kinds whose values recur (SQLite hands dates, flags and amounts back as text, integers
+    and floats, and a batch meets the same few hundred dates again and again): half the cost of engine rows."""
+    result = cast(CursorResult[Any], conn.execute(stmt, params))
+    try:
+        converters = [
+            (position, convert)
+            for position, (column, described) in enumerate(
+                zip(stmt.selected_columns, result.cursor.description, strict=True)
+            )
+            if (convert := _converter(conn.dialect, column.type, cast(Any, described)[1])) is not None
+        ]
+        raw = cast(list[tuple[Any, ...]], result.cursor.fetchall())
+    finally:
+        result.close()
+    if not converters:
+        return raw
+    rows = []
+    for values in raw:
+        row = list(values)
+        for position, convert in converters:
+            row[position] = convert(row[position])
+        rows.append(tuple(row))
+    return rows
+
+
+@lru_cache(maxsize=256)
+def _converter(dialect: Dialect, type_: TypeEngine[Any], described: Any) -> Callable[[Any], Any] | None:
+    process = type_.dialect_impl(dialect).result_processor(dialect, described)
+    if process is None or not isinstance(type_, Enum | Date | Boolean | Numeric):
+        return process
+    return lru_cache(maxsize=65536)(process)
+
+
 def _facts_of(session: Session, claim_id: int) -> Any:
     session.flush()  # read on the connection, past the ORM's autoflush: the caller's changes must be there
     row = session.connection().execute(_FACTS_OF_CLAIM, {"claim_id": claim_id}).first()
@@ -599,14 +642,14 @@ def _gather(session: Session, rows: Sequence[Any]) -> _Facts:
     customer_ids = list({r[2] for r in rows})
     coverages: dict[int, list[CoverageFacts]] = defaultdict(list)
     # Fetched at once (.all()): iterating row by row costs more than the rules.
-    for contract_id, code, deductible, start, end in conn.execute(
-        _COVERAGES_OF[dialect], {"ids": contract_ids}
-    ).all():
+    for contract_id, code, deductible, start, end in _plain_rows(
+        conn, _COVERAGES_OF[dialect], {"ids": contract_ids}
+    ):
         coverages[contract_id].append(CoverageFacts(code, deductible, start, end))
     history: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    for customer_id, other_id, occurred_on in conn.execute(
-        _CLAIM_DATES_OF[dialect], {"ids": customer_ids}
-    ).all():
+    for customer_id, other_id, occurred_on in _plain_rows(
+        conn, _CLAIM_DATES_OF[dialect], {"ids": customer_ids}
+    ):
         history[customer_id].append((other_id, occurred_on))
     return _Facts(rows, {contract_id: tuple(found) for contract_id, found in coverages.items()}, history)
 
@@ -675,8 +718,25 @@ def _encode_triage(result: TriageResult, override: Mapping[str, Any] | None) -> 
     """The stored triage as compact UTF-8 JSON, and its fingerprint: a short digest of that text, stored beside it
     so a re-triage tells whether a result changed by comparing two short strings (the text encoded once serves
     both the comparison and the write)."""
-    text = json.dumps(_stored_triage(result, override), ensure_ascii=False, separators=(",", ":"))
+    # The same text as json.dumps(_stored_triage(…)), each finding's part encoded once for all the claims
+    # that share it (most explanations recur); a third of the cost.
+    decisions = result.decisions_json()
+    if override:
+        decisions["override"] = dict(sorted(override.items()))
+    text = (
+        '{"findings":['
+        + ",".join([_finding_json(f.part, f.rule, f.title, f.text) for f in result.findings])
+        + "],"
+        + json.dumps(decisions, ensure_ascii=False, separators=(",", ":"))[1:]
+    )
     return text, hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+@lru_cache(maxsize=65536)
+def _finding_json(part: str, rule: str, title: str, text: str) -> str:
+    return json.dumps(
+        {"part": part, "rule": rule, "title": title, "text": text}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def _fingerprint(result: TriageResult, override: Mapping[str, Any] | None) -> str:
@@ -910,8 +970,7 @@ _OPEN_CLAIMS_AFTER = {
 def _next_open_claims(session: Session, after_id: int, size: int) -> Sequence[Any]:
     """The next batch of open claims after ``after_id``: their facts and their stored triage, as plain rows."""
     conn = session.connection()
-    stmt = _OPEN_CLAIMS_AFTER[conn.dialect.name]
-    return conn.execute(stmt, {"after_id": after_id, "size": size}).all()
+    return _plain_rows(conn, _OPEN_CLAIMS_AFTER[conn.dialect.name], {"after_id": after_id, "size": size})
 
 
 def _plan_retriage(rows: Sequence[Any], results: dict[int, TriageResult], dialect: Any) -> _RetriagePlan:
@@ -942,7 +1001,7 @@ def _plan_retriage(rows: Sequence[Any], results: dict[int, TriageResult], dialec
                 _flags_json(result.flags),
             )
         )
-    return _RetriagePlan(len(rows), rows[0].id, rows[-1].id, changes, requeued)
+    return _RetriagePlan(len(rows), rows[0][0], rows[-1][0], changes, requeued)
 
 
 def _bind_processor(dialect: Any, name: str) -> Callable[[Any], Any] | None:
@@ -1082,7 +1141,7 @@ def retriage_all(db: Database, actor: Actor, progress: Callable[[int], None] | N
         while True:
             gathered = read.result()
             if gathered is not None:
-                read = reader.submit(_read_retriage, db, gathered.rows[-1].id, settings.retriage_batch_size)
+                read = reader.submit(_read_retriage, db, gathered.rows[-1][0], settings.retriage_batch_size)
                 plan = _plan_retriage(gathered.rows, _run_rules(gathered, settings), db.engine.dialect)
             if written is not None:
                 total += written.result().count  # a failed write stops the run here, with its error

@@ -123,6 +123,12 @@ class TriageResult:
             "findings": [
                 {"part": f.part, "rule": f.rule, "title": f.title, "text": f.text} for f in self.findings
             ],
+            **self.decisions_json(),
+        }
+
+    def decisions_json(self) -> dict[str, Any]:
+        """``as_json`` but the findings."""
+        return {
             "late_declaration": self.late_declaration,
             "declaration_deadline": self.declaration_deadline.isoformat()
             if self.declaration_deadline

@@ -3,6 +3,8 @@ the same guarantees as one batch at a time (version check, overrides kept, one a
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -85,7 +87,7 @@ def test_a_claim_saved_between_the_read_and_the_write_keeps_the_handlers_save(
     engine_run = claims._run_rules
 
     def handler_saves_meanwhile(gathered, settings):
-        if any(row.id == refs[1].id for row in gathered.rows):
+        if any(row[0] == refs[1].id for row in gathered.rows):
             with db.write() as s:
                 s.execute(
                     update(Claim).where(Claim.id == refs[1].id).values(version=Claim.version + 1, place="vu")
@@ -141,3 +143,42 @@ def test_an_actor_without_the_right_reads_nothing_and_is_audited(db: Database, a
             )
         ).scalar_one()
     assert refusals == 1 and _retriage_summaries(db) == []
+
+
+def test_bulk_rows_read_below_the_engine_equal_the_engines_rows(db: Database, agents, handler) -> None:
+    """Re-triage reads plain tuples converted through per-column caches: the same values the engine gives."""
+    number = contract_number(db)
+    refs = [declare(db, agents["agent"], number, estimated_amount=Decimal(amount)) for amount in (450, 7200)]
+    with db.write() as s:
+        claims.confirm_triage(s, handler, refs[0].id, priority=Priority.P2, reason="Client fragile")
+    with db.read() as s:
+        plain = claims._next_open_claims(s, 0, 10)
+        engine = [
+            tuple(row)
+            for row in s.execute(claims._OPEN_CLAIMS_AFTER[db.dialect], {"after_id": 0, "size": 10})
+        ]
+        assert plain == engine and len(plain) == 2
+        assert plain[0][-1] == {"priority": "P2", "reason": "Client fragile", "by": handler.username} | {
+            "at": plain[0][-1]["at"]
+        }
+        gathered = claims._gather(s, plain)
+        assert [c.code for c in gathered.coverages[plain[0][1]]] and all(
+            isinstance(d, date) for _, d in gathered.history[plain[0][2]]
+        )
+
+
+def test_the_stored_text_and_its_fingerprint_do_not_depend_on_how_they_are_built(
+    db: Database, agents, handler
+) -> None:
+    ref = declare(db, agents["agent"], contract_number(db), estimated_amount=Decimal(16000))
+    with db.read() as s:
+        result = claims.compute_triage(s, handler, ref.id)
+    override = {"reason": "Vu", "priority": "P1"}
+    for given in (None, override):
+        text, fingerprint = claims._encode_triage(result, given)
+        assert text == json.dumps(
+            claims._stored_triage(result, given), ensure_ascii=False, separators=(",", ":")
+        )
+        assert fingerprint == claims._fingerprint(
+            result, dict(reversed(list(given.items()))) if given else None
+        )
