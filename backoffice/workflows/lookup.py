@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.checks.bank import normalize_iban
 from backoffice.checks.identifiers import IdentifierKind, classify_identifier
-from backoffice.checks.phone import looks_like_phone, normalize_phone
+from backoffice.checks.phone import searched_phone
 from backoffice.checks.text import fold
 from backoffice.models import (
     AccountStatus,
@@ -34,6 +34,7 @@ from backoffice.models import (
     Product,
 )
 from backoffice.models.customers import display_name
+from backoffice.prepared import Prepared
 from backoffice.workflows.context import Actor
 from backoffice.workflows.permissions import Permission, require
 
@@ -176,8 +177,9 @@ def classify(text: str) -> Classification:
         return Classification(QueryKind.UNRECOGNISED)
     if _POSTCODE.fullmatch(stripped):
         return Classification(QueryKind.POSTCODE, value=stripped)
-    if looks_like_phone(stripped):
-        return Classification(QueryKind.PHONE, value=normalize_phone(stripped) or "")
+    phone = searched_phone(stripped)
+    if phone is not None:
+        return Classification(QueryKind.PHONE, value=phone)
     if _IBAN_FULL.fullmatch(stripped) and any(c.isdigit() for c in stripped[4:]):
         iban = normalize_iban(stripped)
         return Classification(QueryKind.IBAN, value=iban[-4:], full_iban=iban)
@@ -240,17 +242,39 @@ def _base() -> Select[Any]:
     return select(*SUMMARY_COLUMNS)
 
 
-# Statements built once: SQLAlchemy's compiled cache then costs a dictionary lookup per search.
-_BY_CLIENT = _base().where(_c.client_number == bindparam("v"))
-_BY_ID = _base().where(_c.id == bindparam("v"))
-_BY_CONTRACT = (
+# Statements compiled once and run on the driver (backoffice.prepared): a search costs little more than its SQL.
+_BY_CLIENT = Prepared(_base().where(_c.client_number == bindparam("v")))
+_BY_ID = Prepared(_base().where(_c.id == bindparam("v")))
+_BY_CONTRACT = Prepared(
     _base()
     .select_from(Customer.__table__.join(Contract.__table__, Contract.__table__.c.customer_id == _c.id))
     .where(Contract.__table__.c.number == bindparam("v"))
 )
-_TERMS = select(CustomerNameDeletion.__table__.c.term).where(
-    CustomerNameDeletion.__table__.c.variant.in_(bindparam("variants", expanding=True))
-)
+
+
+def _in_list(name: str, count: int) -> list[Any]:
+    return [bindparam(f"{name}{i}") for i in range(count)]
+
+
+def _list_params(name: str, values: Sequence[str], count: int) -> dict[str, str]:
+    """``values`` bound to ``count`` placeholders, the last repeated (an IN list is a set: same rows)."""
+    return {f"{name}{i}": values[min(i, len(values) - 1)] for i in range(count)}
+
+
+def _bucket(size: int) -> int:
+    """A list's number of placeholders: the next power of two, so a handful of shapes serve every search."""
+    return 1 << max(0, size - 1).bit_length()
+
+
+_d = CustomerNameDeletion.__table__.c
+_TERMS: dict[int, Prepared] = {}  # by number of placeholders, built on first use
+
+
+def _terms_statement(count: int) -> Prepared:
+    prepared = _TERMS.get(count)
+    if prepared is None:
+        prepared = _TERMS[count] = Prepared(select(_d.term).where(_d.variant.in_(_in_list("v", count))))
+    return prepared
 
 
 def _filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
@@ -269,8 +293,12 @@ def _filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
     return clauses
 
 
-def _filtered(stmt: Select[Any], filters: SearchFilters) -> Select[Any]:
-    return stmt.where(*_filter_clauses(filters)) if filters.active else stmt
+def _rows(session: Session, prepared: Prepared, params: dict[str, Any], filters: SearchFilters) -> list[Any]:
+    """The prepared statement's rows; with filters, the statement plus their clauses (rarer, cached by SQLAlchemy)."""
+    if not filters.active:
+        return prepared.all(session, params)
+    stmt = prepared.stmt.where(*_filter_clauses(filters))
+    return list(session.connection().execute(stmt, params).all())
 
 
 def _hit(row: Any, match: MatchKind, reason: str) -> SearchHit:
@@ -326,17 +354,34 @@ _LAST_NAME = {
     "prefix": and_(_c.last_name_key >= bindparam("lo"), _c.last_name_key < bindparam("hi")),
     "exact": _c.last_name_key == bindparam("lo"),
     "longer": and_(_c.last_name_key > bindparam("lo"), _c.last_name_key < bindparam("hi")),
-    "typo": _c.last_name_key.in_(bindparam("terms", expanding=True)),
 }
 # One statement per shape, built once (with filters, built per search: rarer, and cached by SQLAlchemy).
 _NAME_STATEMENTS = {
-    (shape, with_first): _base()
-    .where(condition, _LIVE, *((_FIRST_PREFIX,) if with_first else ()))
-    .order_by(*_NAME_ORDER)
-    .limit(bindparam("n"))
+    (shape, with_first): Prepared(
+        _base()
+        .where(condition, _LIVE, *((_FIRST_PREFIX,) if with_first else ()))
+        .order_by(*_NAME_ORDER)
+        .limit(bindparam("n"))
+    )
     for shape, condition in _LAST_NAME.items()
     for with_first in (False, True)
 }
+# Names one edit away: by number of placeholders for the candidate names and with or without first names.
+_TYPO_STATEMENTS: dict[tuple[int, bool], Prepared] = {}
+
+
+def _typo_statement(count: int, with_first: bool) -> Prepared:
+    prepared = _TYPO_STATEMENTS.get((count, with_first))
+    if prepared is None:
+        prepared = _TYPO_STATEMENTS[(count, with_first)] = Prepared(
+            _base()
+            .where(
+                _c.last_name_key.in_(_in_list("t", count)), _LIVE, *((_FIRST_PREFIX,) if with_first else ())
+            )
+            .order_by(*_NAME_ORDER)
+            .limit(bindparam("n"))
+        )
+    return prepared
 
 
 def _name_rows(
@@ -348,14 +393,16 @@ def _name_rows(
     terms: list[str] | None = None,
 ) -> list[Any]:
     params: dict[str, Any] = {"n": limit + 1}
-    if terms is None:
-        params.update(lo=reading.last, hi=reading.last + _PREFIX_END)
-    else:
-        params["terms"] = terms
     if reading.first:
         params.update(first_lo=reading.first, first_hi=reading.first + _PREFIX_END)
-    stmt = _NAME_STATEMENTS[(shape, bool(reading.first))]
-    return list(session.connection().execute(_filtered(stmt, filters), params).all())
+    if terms is None:
+        params.update(lo=reading.last, hi=reading.last + _PREFIX_END)
+        prepared = _NAME_STATEMENTS[(shape, bool(reading.first))]
+    else:
+        count = _bucket(len(terms))
+        params.update(_list_params("t", terms, count))
+        prepared = _typo_statement(count, bool(reading.first))
+    return _rows(session, prepared, params, filters)
 
 
 def _search_reading(
@@ -400,7 +447,11 @@ def typo_terms(session: Session, last: str) -> list[str]:
     """
     if len(last) < MIN_TYPO_LENGTH or len(last) > 80 or " " in last:
         return []
-    candidates = session.connection().execute(_TERMS, {"variants": sorted(deletion_variants(last))}).scalars()
+    variants = sorted(deletion_variants(last))
+    count = _bucket(len(variants))
+    candidates = (
+        row.term for row in _terms_statement(count).all(session, _list_params("v", variants, count))
+    )
     return sorted(
         {t for t in candidates if t != last and not t.startswith(last) and within_one_edit(t, last)}
     )
@@ -420,10 +471,6 @@ def _add_rows(out: _Collector, rows: Iterable[Any], match: MatchKind, reason: st
         out.add(row, match, reason, _name_key(row) if by_name else _activity_key(row))
 
 
-def _exact(session: Session, stmt: Select[Any], params: dict[str, Any], filters: SearchFilters) -> list[Any]:
-    return list(session.connection().execute(_filtered(stmt, filters), params).all())
-
-
 def _search_identifier(
     session: Session,
     identifiers: Sequence[tuple[IdentifierKind, str]],
@@ -432,11 +479,11 @@ def _search_identifier(
 ) -> None:
     for kind, value in identifiers:
         if kind is IdentifierKind.CLIENT_NUMBER:
-            for row in _exact(session, _BY_CLIENT, {"v": value}, filters):
+            for row in _rows(session, _BY_CLIENT, {"v": value}, filters):
                 if row.merged_into_id is None:
                     out.add(row, MatchKind.CLIENT_NUMBER, "Numéro client", _activity_key(row))
                     continue
-                for survivor in _exact(session, _BY_ID, {"v": row.merged_into_id}, filters):
+                for survivor in _rows(session, _BY_ID, {"v": row.merged_into_id}, filters):
                     out.add(
                         survivor,
                         MatchKind.CLIENT_NUMBER,
@@ -444,17 +491,17 @@ def _search_identifier(
                         _activity_key(survivor),
                     )
         else:
-            for row in _exact(session, _BY_CONTRACT, {"v": value}, filters):
+            for row in _rows(session, _BY_CONTRACT, {"v": value}, filters):
                 out.add(row, MatchKind.CONTRACT_NUMBER, f"Contrat {value}", _activity_key(row))
 
 
-_BY_EMAIL = _base().where(_c.email_key == bindparam("v"), _LIVE).order_by(*_BY_ACTIVITY)
-_BY_MOBILE = _base().where(_c.phone_mobile == bindparam("v"), _LIVE)
-_BY_HOME = _base().where(_c.phone_home == bindparam("v"), _LIVE)
-_BY_POSTCODE = (
+_BY_EMAIL = Prepared(_base().where(_c.email_key == bindparam("v"), _LIVE).order_by(*_BY_ACTIVITY))
+_BY_MOBILE = Prepared(_base().where(_c.phone_mobile == bindparam("v"), _LIVE))
+_BY_HOME = Prepared(_base().where(_c.phone_home == bindparam("v"), _LIVE))
+_BY_POSTCODE = Prepared(
     _base().where(_c.postcode == bindparam("v"), _LIVE).order_by(*_NAME_ORDER).limit(bindparam("n"))
 )
-_BY_IBAN_END = (
+_BY_IBAN_END = Prepared(
     _base().where(_c.iban_last4 == bindparam("v"), _LIVE).order_by(*_NAME_ORDER).limit(bindparam("n"))
 )
 
@@ -484,7 +531,7 @@ def search(
     elif what.kind is QueryKind.EMAIL:
         _add_rows(
             out,
-            _exact(session, _BY_EMAIL, {"v": what.value}, filters),
+            _rows(session, _BY_EMAIL, {"v": what.value}, filters),
             MatchKind.EMAIL,
             "E-mail",
             by_name=False,
@@ -493,19 +540,19 @@ def search(
         params = {"v": what.value}
         _add_rows(
             out,
-            _exact(session, _BY_MOBILE, params, filters),
+            _rows(session, _BY_MOBILE, params, filters),
             MatchKind.PHONE,
             "Téléphone mobile",
             by_name=False,
         )
         _add_rows(
-            out, _exact(session, _BY_HOME, params, filters), MatchKind.PHONE, "Téléphone fixe", by_name=False
+            out, _rows(session, _BY_HOME, params, filters), MatchKind.PHONE, "Téléphone fixe", by_name=False
         )
     elif what.kind is QueryKind.POSTCODE:
-        rows = _exact(session, _BY_POSTCODE, {"v": what.value, "n": out.limit + 1}, filters)
+        rows = _rows(session, _BY_POSTCODE, {"v": what.value, "n": out.limit + 1}, filters)
         _add_rows(out, rows, MatchKind.POSTCODE, f"Code postal {what.value}", by_name=True)
     elif what.kind is QueryKind.IBAN:
-        rows = _exact(session, _BY_IBAN_END, {"v": what.value, "n": out.limit + 1}, filters)
+        rows = _rows(session, _BY_IBAN_END, {"v": what.value, "n": out.limit + 1}, filters)
         if what.full_iban is not None:
             rows = [r for r in rows if _iban_of(session, r.id) == what.full_iban]
             reason = "IBAN complet"
