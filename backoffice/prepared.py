@@ -44,6 +44,18 @@ class _Compiled:
         self.make_row: Callable[[Any], Any] = row_type._make
         self.error = dialect.loaded_dbapi.Error
 
+    def rows(self, fetched: list[Any]) -> list[Any]:
+        make = self.make_row
+        if not self.processors:
+            return [make(row) for row in fetched]
+        out = []
+        for row in fetched:
+            values = list(row)
+            for i, processor in self.processors:
+                values[i] = processor(values[i])
+            out.append(make(values))
+        return out
+
     def arguments(self, params: Mapping[str, Any]) -> Any:
         values = []
         for name, default, processor in self.binds:
@@ -61,43 +73,68 @@ class Prepared:
         self.stmt = stmt
         self._compiled: dict[str, _Compiled] = {}
 
-    def all(self, session: Session, params: Mapping[str, Any]) -> list[Any]:
-        connection = session.connection()
-        if connection.dispatch.before_cursor_execute or connection.dispatch.after_cursor_execute:
-            # Someone watches the statements (a test counting queries, a benchmark recording them): let them
-            # see this one go through SQLAlchemy's own path, with the same SQL.
-            return list(connection.execute(self.stmt, params))
-        dialect = connection.dialect
+    def compiled(self, dialect: Dialect) -> _Compiled:
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
             compiled = self._compiled[dialect.name] = _Compiled(self.stmt, dialect)
-        arguments = compiled.arguments(params)
-        dbapi_connection = connection.connection.dbapi_connection
-        cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
+        return compiled
+
+    def all(self, session: Session, params: Mapping[str, Any]) -> list[Any]:
+        return fetch(session, (self, params))[0]
+
+    def first(self, session: Session, params: Mapping[str, Any]) -> Any:
+        rows = self.all(session, params)
+        return rows[0] if rows else None
+
+
+Query = tuple[Prepared | Select[Any], Mapping[str, Any]]
+
+
+def fetch(session: Session, *queries: Query) -> list[list[Any]]:
+    """The rows of each query, in order. On PostgreSQL the prepared ones go in one round trip (psycopg's
+    pipeline mode); a plain ``Select`` (a statement built for this call) runs through SQLAlchemy.
+    """
+    connection = session.connection()
+    if connection.dispatch.before_cursor_execute or connection.dispatch.after_cursor_execute:
+        # Someone watches the statements (a test counting queries, a benchmark recording them): let them see
+        # these go through SQLAlchemy's own path, with the same SQL.
+        return [
+            list(connection.execute(q.stmt if isinstance(q, Prepared) else q, params))
+            for q, params in queries
+        ]
+    dialect = connection.dialect
+    results: list[list[Any] | None] = [None] * len(queries)
+    driver: list[tuple[int, _Compiled, Any]] = []
+    for i, (query, params) in enumerate(queries):
+        if isinstance(query, Prepared):
+            compiled = query.compiled(dialect)
+            driver.append((i, compiled, compiled.arguments(params)))
+        else:
+            results[i] = list(connection.execute(query, params))
+    if driver:
+        dbapi_connection: Any = connection.connection.dbapi_connection
+        together = len(driver) > 1 and dialect.name == "postgresql"
+        cursors = [dbapi_connection.cursor() for _ in driver]
         try:
-            cursor.execute(compiled.sql, arguments)
-            rows = cursor.fetchall()
-        except compiled.error as error:
-            lost = dialect.is_disconnect(error, dbapi_connection, cursor)  # type: ignore[arg-type]
+            if together:
+                with dbapi_connection.pipeline():
+                    for cursor, (_, compiled, arguments) in zip(cursors, driver, strict=True):
+                        cursor.execute(compiled.sql, arguments)
+            else:
+                for cursor, (_, compiled, arguments) in zip(cursors, driver, strict=True):
+                    cursor.execute(compiled.sql, arguments)
+            fetched = [cursor.fetchall() for cursor in cursors]
+        except driver[0][1].error as error:
+            _, compiled, arguments = driver[0]
+            lost = dialect.is_disconnect(error, dbapi_connection, cursors[0])
             if lost:
                 connection.invalidate(error)
             raise DBAPIError.instance(
                 compiled.sql, arguments, error, compiled.error, connection_invalidated=lost, dialect=dialect
             ) from error
         finally:
-            cursor.close()
-        make = compiled.make_row
-        if not compiled.processors:
-            return [make(row) for row in rows]
-        processors = compiled.processors
-        out = []
-        for row in rows:
-            values = list(row)
-            for i, processor in processors:
-                values[i] = processor(values[i])
-            out.append(make(values))
-        return out
-
-    def first(self, session: Session, params: Mapping[str, Any]) -> Any:
-        rows = self.all(session, params)
-        return rows[0] if rows else None
+            for cursor in cursors:
+                cursor.close()
+        for (i, compiled, _), rows in zip(driver, fetched, strict=True):
+            results[i] = compiled.rows(rows)
+    return results  # type: ignore[return-value]

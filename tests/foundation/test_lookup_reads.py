@@ -13,7 +13,7 @@ from backoffice import db as db_module
 from backoffice.db import Database
 from backoffice.errors import DatabaseUnavailable, PermissionDenied
 from backoffice.models import Customer
-from backoffice.prepared import Prepared
+from backoffice.prepared import Prepared, fetch
 from backoffice.workflows.context import Actor
 from backoffice.workflows.lookup import search
 from tests.factories import make_customer
@@ -175,3 +175,35 @@ def test_lost_connection_in_a_search_gives_french_message_then_recovers(
         search(s, agents["agent"], "TI0000000001")
     with db.read(snapshot=False) as s:
         assert search(s, agents["agent"], "TI0000000001").kind.value == "identifier"
+
+
+def test_queries_fetched_together_come_back_in_order(db: Database) -> None:
+    """On PostgreSQL in one round trip (pipeline), on SQLite one after the other: the same rows either way."""
+    with db.write() as s:
+        for postcode in ("93130", "93130", "75011"):
+            make_customer(s, postcode=postcode)
+    filtered = _BY_POSTCODE.stmt.where(_c.last_name.is_not(None))  # a statement built for the call
+    with db.read(snapshot=False) as s:
+        together = fetch(
+            s,
+            (_BY_POSTCODE, {"pc": "93130", "n": 5}),
+            (filtered, {"pc": "75011", "n": 5}),
+            (_BY_POSTCODE, {"pc": "00000", "n": 5}),
+        )
+        apart = [
+            _BY_POSTCODE.all(s, {"pc": "93130", "n": 5}),
+            list(s.connection().execute(filtered, {"pc": "75011", "n": 5})),
+            [],
+        ]
+    assert [len(rows) for rows in together] == [2, 1, 0]
+    assert [[tuple(r) for r in rows] for rows in together] == [[tuple(r) for r in rows] for rows in apart]
+
+
+def test_error_among_queries_fetched_together_is_wrapped(db: Database) -> None:
+    broken = Prepared(
+        select(text("no_such_column")).select_from(Customer.__table__).where(_c.id == bindparam("i"))
+    )
+    with pytest.raises((DBAPIError, DatabaseUnavailable)), db.read(snapshot=False) as s:
+        fetch(s, (_BY_POSTCODE, {"pc": "93130", "n": 5}), (broken, {"i": 1}))
+    with db.read(snapshot=False) as s:  # the next search works
+        assert fetch(s, (_BY_POSTCODE, {"pc": "93130", "n": 5})) == [[]]
