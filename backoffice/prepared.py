@@ -11,10 +11,10 @@ Driver errors are wrapped as SQLAlchemy wraps them, a lost connection is invalid
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -138,3 +138,26 @@ def fetch(session: Session, *queries: Query) -> list[list[Any]]:
         for (i, compiled, _), rows in zip(driver, fetched, strict=True):
             results[i] = compiled.rows(rows)
     return results  # type: ignore[return-value]
+
+
+class PreparedIn:
+    """A family of prepared selects with an ``IN`` list, one per number of placeholders.
+
+    ``build`` receives the placeholders for the list. A list is bound to the next power of two placeholders,
+    its last value repeated (an IN list is a set: same rows), so a handful of statements serve every length.
+    """
+
+    def __init__(self, build: Callable[[list[Any]], Select[Any]]) -> None:
+        self._build = build
+        self._by_count: dict[int, Prepared] = {}
+
+    def query(self, values: Sequence[Any], params: Mapping[str, Any] | None = None) -> Query:
+        if not values:
+            raise ValueError("an IN list needs at least one value")
+        count = 1 << (len(values) - 1).bit_length()
+        prepared = self._by_count.get(count)
+        if prepared is None:
+            placeholders: list[Any] = [bindparam(f"in_{i}") for i in range(count)]
+            prepared = self._by_count[count] = Prepared(self._build(placeholders))
+        bound = {f"in_{i}": values[min(i, len(values) - 1)] for i in range(count)}
+        return (prepared, {**(params or {}), **bound})

@@ -34,7 +34,7 @@ from backoffice.models import (
     Product,
 )
 from backoffice.models.customers import display_name
-from backoffice.prepared import Prepared, Query, fetch
+from backoffice.prepared import Prepared, PreparedIn, Query, fetch
 from backoffice.workflows.context import Actor
 from backoffice.workflows.permissions import Permission, require
 
@@ -252,29 +252,8 @@ _BY_CONTRACT = Prepared(
 )
 
 
-def _in_list(name: str, count: int) -> list[Any]:
-    return [bindparam(f"{name}{i}") for i in range(count)]
-
-
-def _list_params(name: str, values: Sequence[str], count: int) -> dict[str, str]:
-    """``values`` bound to ``count`` placeholders, the last repeated (an IN list is a set: same rows)."""
-    return {f"{name}{i}": values[min(i, len(values) - 1)] for i in range(count)}
-
-
-def _bucket(size: int) -> int:
-    """A list's number of placeholders: the next power of two, so a handful of shapes serve every search."""
-    return 1 << max(0, size - 1).bit_length()
-
-
 _d = CustomerNameDeletion.__table__.c
-_TERMS: dict[int, Prepared] = {}  # by number of placeholders, built on first use
-
-
-def _terms_statement(count: int) -> Prepared:
-    prepared = _TERMS.get(count)
-    if prepared is None:
-        prepared = _TERMS[count] = Prepared(select(_d.term).where(_d.variant.in_(_in_list("v", count))))
-    return prepared
+_TERMS = PreparedIn(lambda variants: select(_d.term).where(_d.variant.in_(variants)))
 
 
 def _filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
@@ -294,9 +273,14 @@ def _filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
 
 
 def _query(prepared: Prepared, params: dict[str, Any], filters: SearchFilters) -> Query:
-    """The prepared statement, or with filters the statement plus their clauses (rarer, cached by SQLAlchemy)."""
-    if not filters.active:
-        return (prepared, params)
+    return _filtered((prepared, params), filters)
+
+
+def _filtered(query: Query, filters: SearchFilters) -> Query:
+    """The prepared query, or with filters its statement plus their clauses (rarer, cached by SQLAlchemy)."""
+    prepared, params = query
+    if not filters.active or not isinstance(prepared, Prepared):
+        return query
     return (prepared.stmt.where(*_filter_clauses(filters)), params)
 
 
@@ -365,22 +349,22 @@ _NAME_STATEMENTS = {
     for shape, condition in _LAST_NAME.items()
     for with_first in (False, True)
 }
-# Names one edit away: by number of placeholders for the candidate names and with or without first names.
-_TYPO_STATEMENTS: dict[tuple[int, bool], Prepared] = {}
 
 
-def _typo_statement(count: int, with_first: bool) -> Prepared:
-    prepared = _TYPO_STATEMENTS.get((count, with_first))
-    if prepared is None:
-        prepared = _TYPO_STATEMENTS[(count, with_first)] = Prepared(
+def _typo_names(with_first: bool) -> PreparedIn:
+    """Names one edit away, with or without first names."""
+    first = (_FIRST_PREFIX,) if with_first else ()
+    return PreparedIn(
+        lambda terms: (
             _base()
-            .where(
-                _c.last_name_key.in_(_in_list("t", count)), _LIVE, *((_FIRST_PREFIX,) if with_first else ())
-            )
+            .where(_c.last_name_key.in_(terms), _LIVE, *first)
             .order_by(*_NAME_ORDER)
             .limit(bindparam("n"))
         )
-    return prepared
+    )
+
+
+_TYPO_STATEMENTS = {with_first: _typo_names(with_first) for with_first in (False, True)}
 
 
 def _name_query(
@@ -389,14 +373,10 @@ def _name_query(
     params: dict[str, Any] = {"n": limit + 1}
     if reading.first:
         params.update(first_lo=reading.first, first_hi=reading.first + _PREFIX_END)
-    if terms is None:
-        params.update(lo=reading.last, hi=reading.last + _PREFIX_END)
-        prepared = _NAME_STATEMENTS[(shape, bool(reading.first))]
-    else:
-        count = _bucket(len(terms))
-        params.update(_list_params("t", terms, count))
-        prepared = _typo_statement(count, bool(reading.first))
-    return _query(prepared, params, filters)
+    if terms is not None:
+        return _filtered(_TYPO_STATEMENTS[bool(reading.first)].query(terms, params), filters)
+    params.update(lo=reading.last, hi=reading.last + _PREFIX_END)
+    return _query(_NAME_STATEMENTS[(shape, bool(reading.first))], params, filters)
 
 
 def _name_plan(
@@ -455,11 +435,7 @@ def _collect_typos(
     lasts = list(dict.fromkeys(r.last for r in readings if _typo_allowed(r.last)))
     if not lasts:
         return
-    queries = []
-    for last in lasts:
-        variants = sorted(deletion_variants(last))
-        count = _bucket(len(variants))
-        queries.append((_terms_statement(count), _list_params("v", variants, count)))
+    queries = [_TERMS.query(sorted(deletion_variants(last))) for last in lasts]
     terms_of = {
         last: sorted(
             {
@@ -494,9 +470,7 @@ def typo_terms(session: Session, last: str) -> list[str]:
     """Distinct last names one edit away from ``last`` (not ``last`` itself, nor names it starts)."""
     if not _typo_allowed(last):
         return []
-    variants = sorted(deletion_variants(last))
-    count = _bucket(len(variants))
-    rows = _terms_statement(count).all(session, _list_params("v", variants, count))
+    (rows,) = fetch(session, _TERMS.query(sorted(deletion_variants(last))))
     return sorted(
         {
             r.term
