@@ -14,16 +14,19 @@ from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam
+from sqlalchemy import CompoundSelect, Select, bindparam
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+#: What a prepared statement can be: a select, or a UNION of selects.
+Statement = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
+
 
 class _Compiled:
-    __slots__ = ("binds", "error", "make_row", "positional", "processors", "sql")
+    __slots__ = ("binds", "dialect", "error", "make_row", "positional", "processors", "sql", "types")
 
-    def __init__(self, stmt: Select[Any], dialect: Dialect) -> None:
+    def __init__(self, stmt: Statement, dialect: Dialect) -> None:
         compiled = stmt.compile(dialect=dialect)
         self.sql = compiled.string
         self.positional = compiled.positional
@@ -35,24 +38,30 @@ class _Compiled:
             for name in names
         ]
         columns = list(stmt.selected_columns)
-        self.processors = [
-            (i, processor)
-            for i, column in enumerate(columns)
-            if (processor := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
-        ]
+        self.dialect = dialect
+        self.types = [column.type.dialect_impl(dialect) for column in columns]
+        # The result processors may depend on the type the driver reports (PostgreSQL numerics): known at the
+        # first execution, from the cursor's description.
+        self.processors: list[tuple[int, Callable[[Any], Any]]] | None = None
         row_type: Any = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
         self.make_row: Callable[[Any], Any] = row_type._make
         self.error = dialect.loaded_dbapi.Error
 
-    def rows(self, fetched: list[Any]) -> list[Any]:
+    def rows(self, fetched: list[Any], description: Any) -> list[Any]:
+        if self.processors is None:
+            self.processors = [
+                (i, processor)
+                for i, (type_, column) in enumerate(zip(self.types, description, strict=True))
+                if (processor := type_.result_processor(self.dialect, column[1])) is not None
+            ]
         make = self.make_row
         if not self.processors:
             return [make(row) for row in fetched]
         out = []
         for row in fetched:
             values = list(row)
-            for i, processor in self.processors:
-                values[i] = processor(values[i])
+            for i, process in self.processors:
+                values[i] = process(values[i])
             out.append(make(values))
         return out
 
@@ -69,7 +78,7 @@ class _Compiled:
 class Prepared:
     """A Core select to run many times with different parameters (see the module's docstring)."""
 
-    def __init__(self, stmt: Select[Any]) -> None:
+    def __init__(self, stmt: Statement) -> None:
         self.stmt = stmt
         self._compiled: dict[str, _Compiled] = {}
 
@@ -87,7 +96,7 @@ class Prepared:
         return rows[0] if rows else None
 
 
-Query = tuple[Prepared | Select[Any], Mapping[str, Any]]
+Query = tuple[Prepared | Statement, Mapping[str, Any]]
 
 
 def fetch(session: Session, *queries: Query) -> list[list[Any]]:
@@ -123,7 +132,7 @@ def fetch(session: Session, *queries: Query) -> list[list[Any]]:
             else:
                 for cursor, (_, compiled, arguments) in zip(cursors, driver, strict=True):
                     cursor.execute(compiled.sql, arguments)
-            fetched = [cursor.fetchall() for cursor in cursors]
+            fetched = [(cursor.fetchall(), cursor.description) for cursor in cursors]
         except driver[0][1].error as error:
             _, compiled, arguments = driver[0]
             lost = dialect.is_disconnect(error, dbapi_connection, cursors[0])
@@ -135,8 +144,8 @@ def fetch(session: Session, *queries: Query) -> list[list[Any]]:
         finally:
             for cursor in cursors:
                 cursor.close()
-        for (i, compiled, _), rows in zip(driver, fetched, strict=True):
-            results[i] = compiled.rows(rows)
+        for (i, compiled, _), (rows, description) in zip(driver, fetched, strict=True):
+            results[i] = compiled.rows(rows, description)
     return results  # type: ignore[return-value]
 
 
@@ -147,7 +156,7 @@ class PreparedIn:
     its last value repeated (an IN list is a set: same rows), so a handful of statements serve every length.
     """
 
-    def __init__(self, build: Callable[[list[Any]], Select[Any]]) -> None:
+    def __init__(self, build: Callable[[list[Any]], Statement]) -> None:
         self._build = build
         self._by_count: dict[int, Prepared] = {}
 

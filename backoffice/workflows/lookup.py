@@ -279,7 +279,7 @@ def _query(prepared: Prepared, params: dict[str, Any], filters: SearchFilters) -
 def _filtered(query: Query, filters: SearchFilters) -> Query:
     """The prepared query, or with filters its statement plus their clauses (rarer, cached by SQLAlchemy)."""
     prepared, params = query
-    if not filters.active or not isinstance(prepared, Prepared):
+    if not filters.active or not isinstance(prepared, Prepared) or not isinstance(prepared.stmt, Select):
         return query
     return (prepared.stmt.where(*_filter_clauses(filters)), params)
 
