@@ -32,6 +32,8 @@ T = TypeVar("T")
 #: A pooled PostgreSQL connection idle for longer than this is pinged before use (one round trip); one used
 #: moments ago is trusted, so a search typed letter by letter costs no ping at each keystroke.
 IDLE_PING_SECONDS = 10.0
+#: Search sessions kept between keystrokes (each holds a pooled connection, outside any transaction).
+KEPT_LOOKUPS = 2
 
 NETWORK_FILESYSTEMS = {
     "nfs",
@@ -204,9 +206,8 @@ class Database:
             autoflush=False,
             info=info,
         )
-        self._lookup_local = threading.local()
         self._lookup_lock = threading.Lock()
-        self._lookup_sessions: set[Session] = set()
+        self._kept_lookups: list[tuple[float, Session]] = []  # (last used, session), the latest last
         self._report_factory = sessionmaker(bind=self.readonly_engine, expire_on_commit=False, info=info)
 
     @property
@@ -285,48 +286,48 @@ class Database:
 
     @contextmanager
     def _lookup(self) -> Iterator[Session]:
-        """The search box's session: one per thread, kept between keystrokes with its connection.
+        """The search box's session, kept between keystrokes with its connection (at most ``KEPT_LOOKUPS``).
 
         It never holds a transaction (autocommit, so no snapshot, lock or BEGIN/ROLLBACK between searches) and
         never writes (no autoflush; anything left pending discards it). Kept, it spares each search the session
-        and pool machinery, which costs several times the search's own SQL. A session idle for longer than
-        ``IDLE_PING_SECONDS`` is replaced by one from the pool (which pings a connection idle that long), and
-        one that saw an error is dropped, so a restarted server costs no failed search.
+        and pool machinery, which costs several times the search's own SQL. One idle for longer than
+        ``IDLE_PING_SECONDS`` is closed and replaced by one from the pool (which pings a connection idle that
+        long); one that saw an error is closed, so a restarted server costs no failed search.
         """
-        local = self._lookup_local
-        session: Session | None = getattr(local, "session", None)
-        if session is not None and time.monotonic() - local.last_used > IDLE_PING_SECONDS:
-            self._drop_lookup(session)
-            session = None
+        session: Session | None = None
+        stale: list[Session] = []
+        with self._lookup_lock:
+            while self._kept_lookups and session is None:
+                last_used, kept = self._kept_lookups.pop()
+                if time.monotonic() - last_used <= IDLE_PING_SECONDS:
+                    session = kept
+                else:
+                    stale.append(kept)
+        for old in stale:
+            old.close()
         if session is None:
             session = self._lookup_factory()
-            local.session = session
-            with self._lookup_lock:
-                self._lookup_sessions.add(session)
         try:
             yield session
         except Refused as refusal:
-            self._drop_lookup(session)
+            session.close()
             self._audit_refusal(session, refusal)
             raise
         except OperationalError as exc:
-            self._drop_lookup(session)
+            session.close()
             raise translate_db_error(exc, self.url) from exc
         except BaseException:
-            self._drop_lookup(session)
+            session.close()
             raise
         if session.new or session.dirty or session.deleted:
-            self._drop_lookup(session)
+            session.close()
             raise RuntimeError("a lookup session must not change anything")  # a programming error
         if session.identity_map:
             session.expunge_all()
-        local.last_used = time.monotonic()
-
-    def _drop_lookup(self, session: Session) -> None:
-        if getattr(self._lookup_local, "session", None) is session:
-            self._lookup_local.session = None
         with self._lookup_lock:
-            self._lookup_sessions.discard(session)
+            if len(self._kept_lookups) < KEPT_LOOKUPS:
+                self._kept_lookups.append((time.monotonic(), session))
+                return
         session.close()
 
     @contextmanager
@@ -376,8 +377,8 @@ class Database:
 
     def dispose(self) -> None:
         with self._lookup_lock:
-            kept, self._lookup_sessions = self._lookup_sessions, set()
-        for session in kept:  # threads' search sessions hand their connections back first
+            kept, self._kept_lookups = self._kept_lookups, []
+        for _, session in kept:  # kept search sessions hand their connections back first
             session.close()
         self.engine.dispose()
         if self.readonly_engine is not self.engine:

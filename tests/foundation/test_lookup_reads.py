@@ -82,20 +82,29 @@ def test_search_session_is_kept_between_searches_and_holds_no_transaction(
     assert len(found.hits) == 1  # the file created after the first search, found by the kept session
 
 
-def test_each_thread_has_its_own_search_session(db: Database) -> None:
+def test_overlapping_searches_get_their_own_sessions_and_few_are_kept(db: Database) -> None:
+    """A search still running when the next keystroke's starts: two sessions; afterwards only a few connections
+    stay with the search box, whatever the number of worker threads that ran searches."""
+    started, release = threading.Barrier(5), threading.Event()  # four searches and this test
     sessions = []
 
     def look() -> None:
         with db.read(snapshot=False) as s:
+            s.connection()
             sessions.append(s)
+            started.wait(5)
+            release.wait(5)
 
-    workers = [threading.Thread(target=look) for _ in range(2)]
+    workers = [threading.Thread(target=look) for _ in range(4)]
     for w in workers:
         w.start()
+    started.wait(5)
+    assert db.engine.pool.checkedout() == 4  # type: ignore[attr-defined]
+    release.set()
     for w in workers:
         w.join()
-    look()
-    assert len({id(s) for s in sessions}) == 3
+    assert len({id(s) for s in sessions}) == 4
+    assert db.engine.pool.checkedout() == db_module.KEPT_LOOKUPS  # type: ignore[attr-defined]
 
 
 def test_search_session_refuses_to_write_and_is_replaced(db: Database) -> None:
