@@ -129,10 +129,12 @@ def fetch(session: Session, *queries: Query) -> list[list[Any]]:
                 with dbapi_connection.pipeline():
                     for cursor, (_, compiled, arguments) in zip(cursors, driver, strict=True):
                         cursor.execute(compiled.sql, arguments)
-            else:
+                fetched = [(cursor.fetchall(), cursor.description) for cursor in cursors]
+            else:  # each statement read to its end before the next starts (SQLite keeps no statement open)
+                fetched = []
                 for cursor, (_, compiled, arguments) in zip(cursors, driver, strict=True):
                     cursor.execute(compiled.sql, arguments)
-            fetched = [(cursor.fetchall(), cursor.description) for cursor in cursors]
+                    fetched.append((cursor.fetchall(), cursor.description))
         except driver[0][1].error as error:
             _, compiled, arguments = driver[0]
             lost = dialect.is_disconnect(error, dbapi_connection, cursors[0])
