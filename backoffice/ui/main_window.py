@@ -52,13 +52,11 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(22, 22))
         self.navigation.setFixedWidth(240)
-        self.stack = QStackedWidget()
+        self.stack = QStackedWidget()  # an area's page is built the first time it is shown
         for area in self.areas:
             item = QListWidgetItem(icon(area.icon), area.title)
             item.setData(Qt.ItemDataRole.UserRole, area.key)
             self.navigation.addItem(item)
-            placeholder = QWidget()
-            self.stack.addWidget(placeholder)
         self.navigation.currentRowChanged.connect(self._select_row)
 
         central = QWidget()
@@ -86,6 +84,7 @@ class MainWindow(QMainWindow):
         restore_geometry(ctx, self, "main_window")
         if self.areas:
             self.navigation.setCurrentRow(0)
+            self.stack.currentWidget().setFocus()  # the agent types at once (the lookup page: its search box)
 
     @property
     def is_locked(self) -> bool:
@@ -169,12 +168,9 @@ class MainWindow(QMainWindow):
         if page is None:
             page = area.factory()(self.ctx)
             page.setObjectName(f"area_{area.key}")
-            old = self.stack.widget(row)
-            self.stack.removeWidget(old)
-            old.deleteLater()
-            self.stack.insertWidget(row, page)
+            self.stack.addWidget(page)
             self.pages[area.key] = page
-        self.stack.setCurrentIndex(row)
+        self.stack.setCurrentWidget(page)
 
     def show_area(self, key: str) -> QWidget | None:
         for row, area in enumerate(self.areas):
