@@ -7,12 +7,11 @@ import importlib
 import logging
 import re
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 from shiboken6 import isValid
 from sqlalchemy.exc import DBAPIError
@@ -25,6 +24,7 @@ from backoffice.errors import BackofficeError
 from backoffice.ui.login import LoginDialog
 from backoffice.ui.operations import OperationRunner
 from backoffice.ui.resources import icon, stylesheet
+from backoffice.ui.warmup import QtWarmup
 
 if TYPE_CHECKING:
     from backoffice.ui.main_window import MainWindow
@@ -166,55 +166,6 @@ def login_dialog(db: Database, ops: OperationRunner) -> LoginDialog:
 def _preload() -> None:
     for module in PRELOADED:
         importlib.import_module(module)
-
-
-class QtWarmup(QObject):
-    """Has PySide6 create its Python classes and enum classes in small idle slices on the GUI thread.
-
-    PySide6 creates them lazily, and the first Qt object of a class it does not wrap handed to Python (the idle
-    guard sees every event) makes it create all the pending ones at once: ~0.1 s of the main window's build.
-    Done while the agent types the password, on the GUI thread only (type creation is not thread-safe), a
-    few milliseconds at a time so that typing never stalls.
-    """
-
-    SLICE_S = 0.003
-    finished = Signal()
-    _done = False
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._pending = iter(
-            [
-                (module, name)
-                for module in [m for key, m in list(sys.modules.items()) if key.startswith("PySide6.Qt")]
-                for name in dir(module)
-            ]
-        )
-        self.timer = QTimer(self)
-        self.timer.setInterval(0)
-        self.timer.timeout.connect(self._slice)
-        self.timer.start()
-
-    @classmethod
-    def then(cls, callback: Callable[[], None]) -> None:
-        """Call back once the warm-up is over, starting it if this process has not done it yet."""
-        app = QApplication.instance()
-        if cls._done or app is None:
-            QTimer.singleShot(0, callback)
-            return
-        running = app.findChild(cls)
-        (running or cls(app)).finished.connect(callback)
-
-    def _slice(self) -> None:
-        deadline = time.perf_counter() + self.SLICE_S
-        for module, name in self._pending:
-            getattr(module, name)
-            if time.perf_counter() > deadline:
-                return
-        self.timer.stop()
-        QtWarmup._done = True
-        self.finished.emit()
-        self.deleteLater()
 
 
 def main_window(db: Database, ops: OperationRunner, actor: Actor) -> MainWindow:

@@ -59,6 +59,7 @@ class ClaimQueueModel(QAbstractTableModel):
         self.ctx = ctx
         self.filter = QueueFilter()
         self.rows: list[QueueRow] = []
+        self.texts: list[tuple[str, ...]] = []  # display text of each row, formatted once when it arrives
         self.total = 0
         self._loading = False
         self._generation = 0
@@ -90,6 +91,7 @@ class ClaimQueueModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self.rows = list(page.rows)
+        self.texts = [self._display(r) for r in self.rows]
         self.total = page.total
         self._loading = False
         self.endResetModel()
@@ -119,6 +121,7 @@ class ClaimQueueModel(QAbstractTableModel):
         if fresh:
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(fresh) - 1)
             self.rows.extend(fresh)
+            self.texts.extend(self._display(r) for r in fresh)
             self.endInsertRows()
 
     # -- Qt model
@@ -145,7 +148,7 @@ class ClaimQueueModel(QAbstractTableModel):
         row = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
+            return self.texts[index.row()][column]
         if role == Qt.ItemDataRole.UserRole:
             return self._raw(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and row.priority is not None:
@@ -155,7 +158,7 @@ class ClaimQueueModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _display(row: QueueRow, column: int) -> str:
+    def _display(row: QueueRow) -> tuple[str, ...]:
         return (
             row.number,
             row.priority.value if row.priority else "—",
@@ -167,7 +170,7 @@ class ClaimQueueModel(QAbstractTableModel):
             alerts_text(row),
             CLAIM_STATUS_LABELS[row.status],
             row.handler_name or "",
-        )[column]
+        )
 
     @staticmethod
     def _raw(row: QueueRow, column: int) -> Any:

@@ -42,16 +42,19 @@ class _PgListener(threading.Thread):
         except psycopg.Error:
             log.warning("LISTEN unavailable; falling back to polling")
             return
-        with conn:
-            conn.execute(f"LISTEN {notifications.CHANNEL}")
-            while not self.stopping.is_set():
-                for _ in conn.notifies(timeout=1.0, stop_after=1):
-                    if self.stopping.is_set():
-                        return
-                    try:
-                        self.changed.emit()  # type: ignore[attr-defined]
-                    except RuntimeError:  # the window closed meanwhile
-                        return
+        try:
+            with conn:
+                conn.execute(f"LISTEN {notifications.CHANNEL}")
+                while not self.stopping.is_set():
+                    for _ in conn.notifies(timeout=1.0, stop_after=1):
+                        if self.stopping.is_set():
+                            return
+                        try:
+                            self.changed.emit()  # type: ignore[attr-defined]
+                        except RuntimeError:  # the window closed meanwhile
+                            return
+        except psycopg.Error:  # the server went away: the window's timer keeps polling
+            log.warning("LISTEN connection lost; falling back to polling")
 
 
 class WorkNotifier(QObject):

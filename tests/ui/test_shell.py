@@ -156,3 +156,24 @@ def test_the_agent_types_a_search_at_once_after_login(qtbot, ui_context) -> None
     window.close()
     if window.notifier.listener is not None:  # PostgreSQL: LISTEN ends before the test database is dropped
         window.notifier.listener.join(5)
+
+
+def test_typing_postpones_the_idle_lock(qtbot, ui_context) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    window.show()
+    guard = window.idle_guard
+    limit = guard.limit
+    assert guard.watching
+    ui_context.clock.advance(limit - timedelta(minutes=1))
+    qtbot.keyClick(window.pages["lookup"].search_box, "a")
+    assert not guard.watching  # one input per check interval is enough: no Python for every other event
+    ui_context.clock.advance(timedelta(minutes=2))  # the limit has passed since login, not since the key
+    guard.check()
+    assert not window.is_locked and guard.watching
+    ui_context.clock.advance(limit)
+    guard.check()
+    assert window.is_locked
+    window.close()
