@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -136,14 +138,50 @@ class ClaimDetailView(QWidget):
         self.message.setWordWrap(True)
         self.message.setVisible(False)  # takes no room until there is something to say
         layout.addWidget(self.message)
+        # The claim's tabs and actions: nothing to show before a claim is chosen, so they are built in idle
+        # slices once the view is on screen (opening the area stays quick) and shown with the first claim.
         self.tabs = QTabWidget()
-        self.tabs.addTab(_scrolling(self._triage_tab()), "&Tri")
-        self.tabs.addTab(_scrolling(self._appraisal_tab()), "&Expertise")
-        self.tabs.addTab(_scrolling(self._indemnity_tab()), "&Indemnité")
-        self.tabs.addTab(_scrolling(self._history_tab()), "&Historique")
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(self._actions_bar())
+        self.body = QWidget()
+        body_layout = QVBoxLayout(self.body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.tabs, 1)
+        self.body.setVisible(False)
+        layout.addWidget(self.body, 1)
+        layout.addStretch(0)  # keeps the sentence at the top while no claim is shown
+        self._parts: list[tuple[Callable[[], QWidget], str | None]] = [
+            (self._triage_tab, "&Tri"),
+            (self._appraisal_tab, "&Expertise"),
+            (self._indemnity_tab, "&Indemnité"),
+            (self._history_tab, "&Historique"),
+            (self._actions_bar, None),
+        ]
+        self._builder = QTimer(self)
+        self._builder.setInterval(0)
+        self._builder.timeout.connect(self._build_next)
         self.setEnabled(False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._parts:
+            self._builder.start()
+
+    def _build_next(self) -> None:
+        """One tab (or the actions bar) per idle slice, polished at once so that showing it costs nothing."""
+        if self._parts:
+            build, title = self._parts.pop(0)
+            part = build()
+            if title is None:
+                self.body.layout().addWidget(part)
+            else:
+                part = _scrolling(part)
+                self.tabs.addTab(part, title)
+            part.ensurePolished()
+        if not self._parts:
+            self._builder.stop()
+
+    def _ensure_built(self) -> None:
+        while self._parts:
+            self._build_next()
 
     # ---- construction ------------------------------------------------------------------------------------------
     def _triage_tab(self) -> QWidget:
@@ -321,6 +359,8 @@ class ClaimDetailView(QWidget):
         self.message.setVisible(bool(text))
 
     def _show(self, loaded: Loaded) -> None:
+        self._ensure_built()
+        self.body.setVisible(True)
         self.loaded = loaded
         d = loaded.detail
         self.setEnabled(True)
