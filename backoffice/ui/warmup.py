@@ -7,7 +7,6 @@ agent's areas (``AreaPreloader``), so that opening an area the first time does n
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -67,17 +66,19 @@ class QtWarmup(QObject):
         self.deleteLater()
 
 
-def import_workflows() -> None:
-    """On the thread pool: the domain modules never import Qt (a project rule), so this is safe off the GUI thread."""
-    import backoffice.workflows as workflows
+#: The Qt modules the areas use beyond those of the login window, imported on the GUI thread before the areas.
+QT_MODULES = ("PySide6.QtPdf", "PySide6.QtPdfWidgets")
 
-    for module in pkgutil.iter_modules(workflows.__path__):
-        importlib.import_module(f"{workflows.__name__}.{module.name}")
+
+def _import(module: str) -> None:
+    importlib.import_module(module)
 
 
 class AreaPreloader(QObject):
-    """Imports the areas' modules after the main window is painted: the domain modules on the thread pool, then
-    the areas' own (Qt) modules on the GUI thread, one per idle slice, and warms up the PySide6 types they bring.
+    """Imports the areas' modules after the main window is painted, so that opening one is quick the first time.
+
+    The Qt modules they need are imported on the GUI thread and their types warmed up there first; the areas'
+    modules then load on the thread pool, one after the other (they only use types that exist by then).
     """
 
     finished = Signal()
@@ -85,22 +86,21 @@ class AreaPreloader(QObject):
     def __init__(self, ops: OperationRunner, modules: Sequence[str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
-        self.pending = list(modules)
-        self.timer = QTimer(self)
-        self.timer.setInterval(0)
-        self.timer.timeout.connect(self._import_one)
+        self.pending = [m for m in modules if m not in sys.modules]
 
     def start(self) -> None:
-        self.ops.run(import_workflows, self._workflows_done, on_error=self._workflows_done)
+        missing = [m for m in QT_MODULES if m not in sys.modules]
+        for module in missing:
+            importlib.import_module(module)  # a few milliseconds each
+        if missing:
+            QtWarmup(self).finished.connect(self._next)
+        else:
+            self._next()
 
-    def _workflows_done(self, _result: object = None) -> None:
-        self.timer.start()
-
-    def _import_one(self) -> None:
+    def _next(self, _result: object = None) -> None:
         while self.pending:
             module = self.pending.pop(0)
             if module not in sys.modules:
-                importlib.import_module(module)
+                self.ops.run(lambda module=module: _import(module), self._next, on_error=self._next)
                 return
-        self.timer.stop()
-        QtWarmup(self).finished.connect(self.finished)
+        self.finished.emit()

@@ -54,3 +54,26 @@ def test_areas_modules_are_loaded_after_the_window_shows(qtbot, ui_context) -> N
         preloader.start()
     assert "backoffice.ui.areas.letters" in sys.modules and "backoffice.workflows.assignment" in sys.modules
     assert QtWarmup._done  # and the PySide6 types they brought were created on the GUI thread
+
+
+def test_the_areas_use_no_qt_module_the_preloader_does_not_import_first() -> None:
+    """Area modules load on the thread pool: any Qt module they bring must already be there (types warmed up)."""
+    import subprocess
+    from pathlib import Path
+
+    code = (
+        "import sys; from backoffice.ui.areas import AREAS; from backoffice.ui import app, main_window\n"
+        "for area in AREAS: __import__(area.module)\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('PySide6.Qt'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+    )
+    from backoffice.ui.warmup import QT_MODULES
+
+    assert set(result.stdout.split()) <= {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", *QT_MODULES}
