@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,6 +39,7 @@ from backoffice.models import AppraisalMode, AssignmentStatus, ClaimStatus, Decl
 from backoffice.models.claims import CLAIM_STATUS_LABELS, CLAIM_TYPE_LABELS
 from backoffice.ui.context import AppContext
 from backoffice.ui.operations import error_text
+from backoffice.ui.warmup import IdleSlices
 from backoffice.workflows import assignment, claims
 from backoffice.workflows.assignment import AppraisalReport, AssignmentView, Proposal
 from backoffice.workflows.claims import ClaimDetail
@@ -148,40 +150,31 @@ class ClaimDetailView(QWidget):
         self.body.setVisible(False)
         layout.addWidget(self.body, 1)
         layout.addStretch(0)  # keeps the sentence at the top while no claim is shown
-        self._parts: list[tuple[Callable[[], QWidget], str | None]] = [
-            (self._triage_tab, "&Tri"),
-            (self._appraisal_tab, "&Expertise"),
-            (self._indemnity_tab, "&Indemnité"),
-            (self._history_tab, "&Historique"),
-            (self._actions_bar, None),
-        ]
-        self._builder = QTimer(self)
-        self._builder.setInterval(0)
-        self._builder.timeout.connect(self._build_next)
+        self.building = IdleSlices(
+            [
+                partial(self._add_tab, self._triage_tab, "&Tri"),
+                partial(self._add_tab, self._appraisal_tab, "&Expertise"),
+                partial(self._add_tab, self._indemnity_tab, "&Indemnité"),
+                partial(self._add_tab, self._history_tab, "&Historique"),
+                self._add_actions_bar,
+            ],
+            self,
+        )
         self.setEnabled(False)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._parts:
-            self._builder.start()
+        self.building.start()
 
-    def _build_next(self) -> None:
-        """One tab (or the actions bar) per idle slice, polished at once so that showing it costs nothing."""
-        if self._parts:
-            build, title = self._parts.pop(0)
-            part = build()
-            if title is None:
-                self.body.layout().addWidget(part)
-            else:
-                part = _scrolling(part)
-                self.tabs.addTab(part, title)
-            part.ensurePolished()
-        if not self._parts:
-            self._builder.stop()
+    def _add_tab(self, build: Callable[[], QWidget], title: str) -> None:
+        page = _scrolling(build())
+        self.tabs.addTab(page, title)
+        page.ensurePolished()  # now, in its idle slice, rather than when the tab is first shown
 
-    def _ensure_built(self) -> None:
-        while self._parts:
-            self._build_next()
+    def _add_actions_bar(self) -> None:
+        bar = self._actions_bar()
+        self.body.layout().addWidget(bar)
+        bar.ensurePolished()
 
     # ---- construction ------------------------------------------------------------------------------------------
     def _triage_tab(self) -> QWidget:
@@ -359,7 +352,7 @@ class ClaimDetailView(QWidget):
         self.message.setVisible(bool(text))
 
     def _show(self, loaded: Loaded) -> None:
-        self._ensure_built()
+        self.building.finish()
         self.body.setVisible(True)
         self.loaded = loaded
         d = loaded.detail

@@ -12,11 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from babel.dates import get_month_names
 from babel.numbers import format_currency, format_decimal
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -44,6 +45,7 @@ from backoffice.errors import ConcurrentEdit
 from backoffice.ui.context import AppContext
 from backoffice.ui.operations import error_text
 from backoffice.ui.persist import fit_columns, remember_header
+from backoffice.ui.warmup import IdleSlices
 from backoffice.workflows import customers
 from backoffice.workflows.customers import CustomerFile, Identity
 from backoffice.workflows.permissions import Permission
@@ -119,6 +121,13 @@ def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
     fit_columns(table.horizontalHeader())
+
+
+def _build_page(page: QVBoxLayout, build: Callable[[QVBoxLayout], None]) -> None:
+    build(page)
+    widget = page.parentWidget()
+    if widget is not None:
+        widget.ensurePolished()  # now, in its idle slice, rather than when the tab is first opened
 
 
 class IdentityForm(QWidget):
@@ -338,7 +347,7 @@ class CustomerFileView(QWidget):
         self.tabs.addTab(self.identity_form, "&Identité et contact")
         # The other tabs: their titles at once, their pages filled in idle slices once the file is on screen,
         # each before the agent can open it (opening the first file took 0.2-0.7 s of the GUI thread).
-        self._pending: list[tuple[QVBoxLayout, Callable[[QVBoxLayout], None]]] = []
+        steps = []
         for title, build in (
             ("&Contrats", self._build_contracts),
             ("&Espace assuré", self._build_account),
@@ -353,11 +362,9 @@ class CustomerFileView(QWidget):
             if build != self._build_account:
                 page_layout.setContentsMargins(0, 0, 0, 0)
             self.tabs.addTab(page, title)
-            self._pending.append((page_layout, build))
-        self.tabs.currentChanged.connect(lambda _index: self._ensure_built())
-        self._builder = QTimer(self)
-        self._builder.setInterval(0)
-        self._builder.timeout.connect(self._build_next)
+            steps.append(partial(_build_page, page_layout, build))
+        self.building = IdleSlices(steps, self)
+        self.tabs.currentChanged.connect(lambda _index: self.building.finish())
         layout.addWidget(self.tabs, 1)
 
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
@@ -373,27 +380,15 @@ class CustomerFileView(QWidget):
 
     def __getattr__(self, name: str) -> Any:
         """A tab's widget asked for before its idle slice came: the remaining tabs are built at once."""
-        if name in CustomerFileView._DEFERRED and self.__dict__.get("_pending"):
-            self._ensure_built()
+        building = self.__dict__.get("building")
+        if name in CustomerFileView._DEFERRED and building is not None and not building.done:
+            building.finish()
             return self.__dict__[name]
         raise AttributeError(name)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._pending:
-            self._builder.start()
-
-    def _build_next(self) -> None:
-        if self._pending:
-            page_layout, build = self._pending.pop(0)
-            build(page_layout)
-            page_layout.parentWidget().ensurePolished()
-        if not self._pending:
-            self._builder.stop()
-
-    def _ensure_built(self) -> None:
-        while self._pending:
-            self._build_next()
+        self.building.start()
 
     def _remembered_table(self, headers: Sequence[str], name: str) -> QTableWidget:
         table = _table(headers, name)
@@ -479,7 +474,7 @@ class CustomerFileView(QWidget):
     def _show(self, file: CustomerFile) -> None:
         if file.identity.id != self.customer_id:
             return
-        self._ensure_built()
+        self.building.finish()
         self.file = file
         ident = file.identity
         self.title.setText(f"{ident.display_name} — {ident.client_number}")

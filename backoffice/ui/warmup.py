@@ -104,3 +104,33 @@ class AreaPreloader(QObject):
                 self.ops.run(lambda module=module: _import(module), self._next, on_error=self._next)
                 return
         self.finished.emit()
+
+
+class IdleSlices(QObject):
+    """Runs a screen's building steps one per turn of the event loop once it is on screen, so that showing it
+    never freezes the window; ``finish`` runs what is left at once when the result is needed now."""
+
+    def __init__(self, steps: Sequence[Callable[[], None]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.steps = list(steps)
+        self.timer = QTimer(self)
+        self.timer.setInterval(0)
+        self.timer.timeout.connect(self._step)
+
+    @property
+    def done(self) -> bool:
+        return not self.steps
+
+    def start(self) -> None:
+        if self.steps:
+            self.timer.start()
+
+    def finish(self) -> None:
+        while self.steps:
+            self._step()
+
+    def _step(self) -> None:
+        if self.steps:
+            self.steps.pop(0)()
+        if not self.steps:
+            self.timer.stop()

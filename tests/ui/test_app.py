@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.fresh import fresh_output
+
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
@@ -84,15 +86,7 @@ def test_the_login_window_loads_the_demo_logins_without_the_demo_builder() -> No
         "import sys; from backoffice.ui.app import login_hint; import backoffice.demo as d; "
         "assert d.DEMO_AGENTS and d.DEMO_PASSWORD; print('faker' in sys.modules, 'backoffice.demo.build' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=Path(__file__).resolve().parents[2],
-        check=True,
-    )
-    assert result.stdout.split() == ["False", "False"]
+    assert fresh_output(code) == ["False", "False"]
 
 
 def test_login_window_hint_and_warm_up(qtbot, db, agents) -> None:  # type: ignore[no-untyped-def]

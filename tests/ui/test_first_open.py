@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 from backoffice.ui.areas.claims import create
-from backoffice.ui.warmup import AreaPreloader, QtWarmup
+from backoffice.ui.warmup import QT_MODULES, AreaPreloader, QtWarmup
 from tests.claims.builders import contract_number, declare
+from tests.ui.fresh import fresh_output
 
 WAIT = 30_000
 
@@ -21,7 +22,7 @@ def test_claims_area_shows_the_queue_first_and_the_claim_complete(qtbot, ui_cont
     detail = area.detail  # type: ignore[attr-defined]
     assert not detail.body.isVisible()  # no claim yet: only the sentence saying how to pick one
     assert "Aucun sinistre sélectionné" in detail.title.text() and detail.title.isVisible()
-    qtbot.waitUntil(lambda: not detail._parts, timeout=WAIT)  # the tabs were built in idle slices, hidden
+    qtbot.waitUntil(lambda: detail.building.done, timeout=WAIT)  # the tabs were built in idle slices, hidden
     assert detail.tabs.count() == 4 and not detail.body.isVisible()
     qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=WAIT)  # type: ignore[attr-defined]
     header = area.table.horizontalHeader()  # type: ignore[attr-defined]
@@ -42,7 +43,7 @@ def test_a_claim_chosen_at_once_shows_complete(qtbot, ui_context, db, agents) ->
     qtbot.addWidget(area)
     detail = area.detail  # type: ignore[attr-defined]
     area.show()
-    assert detail._parts  # nothing built yet in this event-loop turn
+    assert not detail.building.done  # nothing built yet in this event-loop turn
     area.take_next()  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: detail.loaded is not None, timeout=WAIT)
     assert detail.tabs.count() == 4 and detail.settle_button.isVisible()
@@ -58,22 +59,9 @@ def test_areas_modules_are_loaded_after_the_window_shows(qtbot, ui_context) -> N
 
 def test_the_areas_use_no_qt_module_the_preloader_does_not_import_first() -> None:
     """Area modules load on the thread pool: any Qt module they bring must already be there (types warmed up)."""
-    import subprocess
-    from pathlib import Path
-
     code = (
         "import sys; from backoffice.ui.areas import AREAS; from backoffice.ui import app, main_window\n"
         "for area in AREAS: __import__(area.module)\n"
         "print(' '.join(sorted(m for m in sys.modules if m.startswith('PySide6.Qt'))))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=Path(__file__).resolve().parents[2],
-        check=True,
-    )
-    from backoffice.ui.warmup import QT_MODULES
-
-    assert set(result.stdout.split()) <= {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", *QT_MODULES}
+    assert set(fresh_output(code)) <= {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", *QT_MODULES}
