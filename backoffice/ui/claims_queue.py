@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -47,6 +48,15 @@ def alerts_text(row: QueueRow) -> str:
         parts.append("Fraude")
     parts += [RULE_TITLES.get(f, f) for f in row.flags if f != "late_theft"]
     return " · ".join(parts)
+
+
+def _numeric_date(day: date) -> str:
+    """26/11/2026. Not strftime: each call imports ``time`` through PySide6's import hook, 100 rows at a time."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def _numeric_datetime(moment: datetime) -> str:
+    return f"{_numeric_date(moment)} {moment.hour:02d}:{moment.minute:02d}"
 
 
 class ClaimQueueModel(QAbstractTableModel):
@@ -165,8 +175,8 @@ class ClaimQueueModel(QAbstractTableModel):
             CLAIM_TYPE_LABELS[row.claim_type],
             row.customer_name,
             row.contract_number,
-            to_paris(row.declared_at).strftime("%d/%m/%Y %H:%M"),
-            row.occurred_on.strftime("%d/%m/%Y"),
+            _numeric_datetime(to_paris(row.declared_at)),
+            _numeric_date(row.occurred_on),
             alerts_text(row),
             CLAIM_STATUS_LABELS[row.status],
             row.handler_name or "",

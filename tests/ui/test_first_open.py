@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from backoffice.ui.areas.claims import create
@@ -25,6 +26,11 @@ def test_claims_area_shows_the_queue_first_and_the_claim_complete(qtbot, ui_cont
     qtbot.waitUntil(lambda: detail.building.done, timeout=WAIT)  # the tabs were built in idle slices, hidden
     assert detail.tabs.count() == 4 and not detail.body.isVisible()
     qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=WAIT)  # type: ignore[attr-defined]
+    model = area.model  # type: ignore[attr-defined]
+    declared, occurred = (model.data(model.index(0, column)) for column in (5, 6))
+    assert re.fullmatch(r"\d\d/\d\d/20\d\d \d\d:\d\d", declared) and re.fullmatch(
+        r"\d\d/\d\d/20\d\d", occurred
+    )
     header = area.table.horizontalHeader()  # type: ignore[attr-defined]
     number_width = area.table.fontMetrics().horizontalAdvance(ref.number)  # type: ignore[attr-defined]
     assert header.sectionSize(0) > number_width  # the claim number is never cut
