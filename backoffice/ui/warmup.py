@@ -83,6 +83,7 @@ class AreaPreloader(QObject):
     """
 
     finished = Signal()
+    froze = False
 
     def __init__(self, ops: OperationRunner, modules: Sequence[str], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -104,9 +105,11 @@ class AreaPreloader(QObject):
             if module not in sys.modules:
                 self.ops.run(lambda module=module: _import(module), self._next, on_error=self._next)
                 return
-        # The modules' objects live as long as the app: out of the cyclic collector's way, whose full passes
-        # over them (~0.1 s) froze the window now and then.
-        gc.freeze()
+        if not AreaPreloader.froze:
+            # The modules' objects live as long as the app: out of the cyclic collector's way, whose full passes
+            # over them (~0.1 s) froze the window now and then. Once: later, closed windows may await collection.
+            gc.freeze()
+            AreaPreloader.froze = True
         self.finished.emit()
 
 
