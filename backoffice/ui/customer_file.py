@@ -50,6 +50,9 @@ from backoffice.workflows import customers
 from backoffice.workflows.customers import CustomerFile, Identity
 from backoffice.workflows.permissions import Permission
 
+#: Possible duplicates listed in the file's banner; the others are in its tooltip.
+DUPLICATE_LINES = 3
+
 
 @dataclass(frozen=True)
 class CustomerFileAction:
@@ -549,7 +552,14 @@ class CustomerFileView(QWidget):
             f"{d.display_name} ({d.client_number}, né(e) le {fr_date(d.birth_date)}) : {', '.join(d.reasons)}"
             for d in file.duplicates
         ]
-        self.duplicates_text.setText("<b>Doublons possibles</b><br>" + "<br>".join(lines))
+        # A few lines at most: the banner must not push the file off a laptop screen; all of them in the tooltip
+        # (and in the merge choice for a supervisor).
+        shown = lines[:DUPLICATE_LINES]
+        if len(lines) > DUPLICATE_LINES:
+            rest = len(lines) - DUPLICATE_LINES
+            shown.append(f"… et {rest} autre{'s' if rest > 1 else ''} (survolez pour la liste complète)")
+        self.duplicates_text.setText("<b>Doublons possibles</b><br>" + "<br>".join(shown))
+        self.duplicates_text.setToolTip("\n".join(lines))
         for d in file.duplicates:
             self.duplicate_choice.addItem(f"{d.client_number} — {d.display_name}", d.customer_id)
         self.duplicates.setVisible(True)
