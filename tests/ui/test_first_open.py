@@ -56,11 +56,14 @@ def test_a_claim_chosen_at_once_shows_complete(qtbot, ui_context, db, agents) ->
 
 
 def test_areas_modules_are_loaded_after_the_window_shows(qtbot, ui_context) -> None:  # type: ignore[no-untyped-def]
+    qt_missing = [m for m in QT_MODULES if m not in sys.modules]  # other tests of this process may have them
     preloader = AreaPreloader(ui_context.ops, ["backoffice.ui.areas.letters", "backoffice.ui.areas.claims"])
     with qtbot.waitSignal(preloader.finished, timeout=WAIT):
         preloader.start()
     assert "backoffice.ui.areas.letters" in sys.modules and "backoffice.workflows.assignment" in sys.modules
-    assert QtWarmup._done  # and the PySide6 types they brought were created on the GUI thread
+    assert all(m in sys.modules for m in QT_MODULES)
+    # the PySide6 types the Qt modules it imported brought were created on the GUI thread
+    assert QtWarmup._done or not qt_missing
 
 
 def test_the_areas_use_no_qt_module_the_preloader_does_not_import_first() -> None:
