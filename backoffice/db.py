@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,6 +28,12 @@ from backoffice.errors import BackofficeError, ConcurrentEdit, DatabaseUnavailab
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+#: A pooled PostgreSQL connection idle for longer than this is pinged before use (one round trip); one used
+#: moments ago is trusted, so a search typed letter by letter costs no ping at each keystroke.
+IDLE_PING_SECONDS = 10.0
+#: Search sessions kept between keystrokes (each holds a pooled connection, outside any transaction).
+KEPT_LOOKUPS = 2
 
 NETWORK_FILESYSTEMS = {
     "nfs",
@@ -100,13 +108,39 @@ def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get("sqlite_write"):
+        options = conn.get_execution_options()
+        if options.get("sqlite_write"):
             # May wait for, and fail on, another writer: through SQLAlchemy, so the error is translated.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif options.get("sqlite_autocommit"):
+            pass  # a lookup: each statement is its own snapshot, no BEGIN/ROLLBACK around it
         else:
             # A deferred BEGIN takes no lock and cannot fail: straight to the driver, as the full statement
             # path costs more than the point lookup an agent's search usually is.
             conn.connection.driver_connection.execute("BEGIN")
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling without a round trip per checkout (SQLAlchemy's ``pool_pre_ping``).
+
+    A connection back from the pool after more than ``IDLE_PING_SECONDS`` is pinged; if the server dropped it
+    (restart, network cut, idle timeout), the pool replaces it before the caller sees an error.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["last_used"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("last_used", 0.0) <= IDLE_PING_SECONDS:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as exc:  # any driver error means this connection is unusable
+            raise DisconnectionError("connection lost while idle") from exc
 
 
 def translate_db_error(exc: Exception, url: URL) -> DatabaseUnavailable:
@@ -161,6 +195,19 @@ class Database:
             bind=self.engine.execution_options(sqlite_write=True), expire_on_commit=False, info=info
         )
         self._read_factory = sessionmaker(bind=self.engine, expire_on_commit=False, info=info)
+        # SQLite: the driver already leaves transactions to us, the "begin" hook just sends none. PostgreSQL:
+        # psycopg's autocommit, set and reset on the client side (no round trip).
+        lookup_options = (
+            {"sqlite_autocommit": True} if self.dialect == "sqlite" else {"isolation_level": "AUTOCOMMIT"}
+        )
+        self._lookup_factory = sessionmaker(
+            bind=self.engine.execution_options(**lookup_options),
+            expire_on_commit=False,
+            autoflush=False,
+            info=info,
+        )
+        self._lookup_lock = threading.Lock()
+        self._kept_lookups: list[tuple[float, Session]] = []  # (last used, session), the latest last
         self._report_factory = sessionmaker(bind=self.readonly_engine, expire_on_commit=False, info=info)
 
     @property
@@ -194,13 +241,14 @@ class Database:
                 password = keyring_password(self.settings.database.keyring_service, url)
                 if password:
                     url = url.set(password=password)
-            return create_engine(
+            engine = create_engine(
                 url,
                 pool_size=pool_size,
                 max_overflow=pool_size,
-                pool_pre_ping=True,
                 connect_args={"connect_timeout": 5, "application_name": "backoffice"},
             )
+            _ping_when_idle(engine)
+            return engine
         raise DatabaseUnavailable(f"Type de base de données non pris en charge : {url.get_backend_name()}.")
 
     def check_connection(self) -> None:
@@ -213,9 +261,18 @@ class Database:
             raise translate_db_error(exc, self.url) from exc
 
     @contextmanager
-    def read(self, *, replica: bool = False) -> Iterator[Session]:
-        factory = self._report_factory if replica else self._read_factory
-        session = factory()
+    def read(self, *, replica: bool = False, snapshot: bool = True) -> Iterator[Session]:
+        """A read-only unit of work, rolled back at the end.
+
+        ``snapshot=False`` is for lookups made of independent statements (the search box, as the agent types):
+        no transaction around them, each statement sees the latest committed data on its own. See ``_lookup``.
+        Anything that must see its parts from one moment (a customer file, an export, a check) keeps the default.
+        """
+        if not snapshot and not replica:
+            with self._lookup() as session:
+                yield session
+            return
+        session = (self._report_factory if replica else self._read_factory)()
         try:
             yield session
         except Refused as refusal:
@@ -226,6 +283,52 @@ class Database:
             raise translate_db_error(exc, self.url) from exc
         finally:
             session.close()  # releases the connection (rolled back) without expiring loaded objects
+
+    @contextmanager
+    def _lookup(self) -> Iterator[Session]:
+        """The search box's session, kept between keystrokes with its connection (at most ``KEPT_LOOKUPS``).
+
+        It never holds a transaction (autocommit, so no snapshot, lock or BEGIN/ROLLBACK between searches) and
+        never writes (no autoflush; anything left pending discards it). Kept, it spares each search the session
+        and pool machinery, which costs several times the search's own SQL. One idle for longer than
+        ``IDLE_PING_SECONDS`` is closed and replaced by one from the pool (which pings a connection idle that
+        long); one that saw an error is closed, so a restarted server costs no failed search.
+        """
+        session: Session | None = None
+        stale: list[Session] = []
+        with self._lookup_lock:
+            while self._kept_lookups and session is None:
+                last_used, kept = self._kept_lookups.pop()
+                if time.monotonic() - last_used <= IDLE_PING_SECONDS:
+                    session = kept
+                else:
+                    stale.append(kept)
+        for old in stale:
+            old.close()
+        if session is None:
+            session = self._lookup_factory()
+        try:
+            yield session
+        except Refused as refusal:
+            session.close()
+            self._audit_refusal(session, refusal)
+            raise
+        except OperationalError as exc:
+            session.close()
+            raise translate_db_error(exc, self.url) from exc
+        except BaseException:
+            session.close()
+            raise
+        if session.new or session.dirty or session.deleted:
+            session.close()
+            raise RuntimeError("a lookup session must not change anything")  # a programming error
+        if session.identity_map:
+            session.expunge_all()
+        with self._lookup_lock:
+            if len(self._kept_lookups) < KEPT_LOOKUPS:
+                self._kept_lookups.append((time.monotonic(), session))
+                return
+        session.close()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -258,8 +361,8 @@ class Database:
         with self.write() as session:
             return fn(session)
 
-    def run_read(self, fn: Callable[[Session], T]) -> T:
-        with self.read() as session:
+    def run_read(self, fn: Callable[[Session], T], *, snapshot: bool = True) -> T:
+        with self.read(snapshot=snapshot) as session:
             return fn(session)
 
     def _audit_refusal(self, failed: Session, refusal: Refused) -> None:
@@ -273,6 +376,10 @@ class Database:
             log.exception("refusal could not be audited")
 
     def dispose(self) -> None:
+        with self._lookup_lock:
+            kept, self._kept_lookups = self._kept_lookups, []
+        for _, session in kept:  # kept search sessions hand their connections back first
+            session.close()
         self.engine.dispose()
         if self.readonly_engine is not self.engine:
             self.readonly_engine.dispose()

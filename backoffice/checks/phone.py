@@ -59,8 +59,13 @@ def format_phone_fr(e164: str) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 
 
+def searched_phone(text: str | None) -> str | None:
+    """The E.164 number a search text is, or None when it is a name, a client or contract number…"""
+    if not text or not _PHONE_CHARACTERS.fullmatch(text.strip()):
+        return None
+    return normalize_phone(text)
+
+
 def looks_like_phone(text: str | None) -> bool:
     """Whether a search text is a phone number rather than a name, client or contract number."""
-    if not text or not _PHONE_CHARACTERS.fullmatch(text.strip()):
-        return False
-    return normalize_phone(text) is not None
+    return searched_phone(text) is not None

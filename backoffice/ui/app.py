@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
+from shiboken6 import isValid
 from sqlalchemy.exc import DBAPIError
 
 from backoffice import logs
@@ -23,6 +24,7 @@ from backoffice.errors import BackofficeError
 from backoffice.ui.login import LoginDialog
 from backoffice.ui.operations import OperationRunner
 from backoffice.ui.resources import icon, stylesheet
+from backoffice.ui.warmup import QtWarmup
 
 if TYPE_CHECKING:
     from backoffice.ui.main_window import MainWindow
@@ -137,10 +139,27 @@ def login_hint(db: Database) -> str | None:
 
 
 def login_dialog(db: Database, ops: OperationRunner) -> LoginDialog:
-    """The login window at once; the demo hint and the main window's modules follow in the background."""
+    """The login window at once; the demo hint and the main window's modules follow in the background.
+
+    The main window's modules are imported once PySide6's types are warmed up on the GUI thread (importing them
+    creates PySide6 types too: never on two threads at once) and the hint is in, so that a single background
+    thread competes with the GUI thread while the agent types.
+    """
     dialog = LoginDialog(ops, _describe(db))
-    ops.run(lambda: login_hint(db), dialog.set_hint, on_error=lambda _exc: None)  # a hint is only a help
-    ops.run(_preload, on_error=lambda _exc: None)  # an import error shows again, in full, at login
+    waiting = {"hint", "warmup"}
+
+    def ready(step: str) -> None:
+        waiting.discard(step)
+        if not waiting:
+            ops.run(_preload, on_error=lambda _exc: None)  # an import error shows again, in full, at login
+
+    def show_hint(hint: str | None) -> None:
+        if isValid(dialog):
+            dialog.set_hint(hint)
+        ready("hint")
+
+    ops.run(lambda: login_hint(db), show_hint, on_error=lambda _exc: ready("hint"))  # a hint is only a help
+    QtWarmup.then(lambda: ready("warmup"))
     return dialog
 
 

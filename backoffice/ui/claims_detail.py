@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from babel.dates import format_date, format_datetime
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +39,7 @@ from backoffice.models import AppraisalMode, AssignmentStatus, ClaimStatus, Decl
 from backoffice.models.claims import CLAIM_STATUS_LABELS, CLAIM_TYPE_LABELS
 from backoffice.ui.context import AppContext
 from backoffice.ui.operations import error_text
+from backoffice.ui.warmup import IdleSlices
 from backoffice.workflows import assignment, claims
 from backoffice.workflows.assignment import AppraisalReport, AssignmentView, Proposal
 from backoffice.workflows.claims import ClaimDetail
@@ -136,14 +140,41 @@ class ClaimDetailView(QWidget):
         self.message.setWordWrap(True)
         self.message.setVisible(False)  # takes no room until there is something to say
         layout.addWidget(self.message)
+        # The claim's tabs and actions: nothing to show before a claim is chosen, so they are built in idle
+        # slices once the view is on screen (opening the area stays quick) and shown with the first claim.
         self.tabs = QTabWidget()
-        self.tabs.addTab(_scrolling(self._triage_tab()), "&Tri")
-        self.tabs.addTab(_scrolling(self._appraisal_tab()), "&Expertise")
-        self.tabs.addTab(_scrolling(self._indemnity_tab()), "&Indemnité")
-        self.tabs.addTab(_scrolling(self._history_tab()), "&Historique")
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(self._actions_bar())
+        self.body = QWidget()
+        body_layout = QVBoxLayout(self.body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.tabs, 1)
+        self.body.setVisible(False)
+        layout.addWidget(self.body, 1)
+        layout.addStretch(0)  # keeps the sentence at the top while no claim is shown
+        self.building = IdleSlices(
+            [
+                partial(self._add_tab, self._triage_tab, "&Tri"),
+                partial(self._add_tab, self._appraisal_tab, "&Expertise"),
+                partial(self._add_tab, self._indemnity_tab, "&Indemnité"),
+                partial(self._add_tab, self._history_tab, "&Historique"),
+                self._add_actions_bar,
+            ],
+            self,
+        )
         self.setEnabled(False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.building.start()
+
+    def _add_tab(self, build: Callable[[], QWidget], title: str) -> None:
+        page = _scrolling(build())
+        self.tabs.addTab(page, title)
+        page.ensurePolished()  # now, in its idle slice, rather than when the tab is first shown
+
+    def _add_actions_bar(self) -> None:
+        bar = self._actions_bar()
+        self.body.layout().addWidget(bar)
+        bar.ensurePolished()
 
     # ---- construction ------------------------------------------------------------------------------------------
     def _triage_tab(self) -> QWidget:
@@ -321,6 +352,8 @@ class ClaimDetailView(QWidget):
         self.message.setVisible(bool(text))
 
     def _show(self, loaded: Loaded) -> None:
+        self.building.finish()
+        self.body.setVisible(True)
         self.loaded = loaded
         d = loaded.detail
         self.setEnabled(True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -49,6 +50,15 @@ def alerts_text(row: QueueRow) -> str:
     return " · ".join(parts)
 
 
+def _numeric_date(day: date) -> str:
+    """26/11/2026. Not strftime: each call imports ``time`` through PySide6's import hook, 100 rows at a time."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def _numeric_datetime(moment: datetime) -> str:
+    return f"{_numeric_date(moment)} {moment.hour:02d}:{moment.minute:02d}"
+
+
 class ClaimQueueModel(QAbstractTableModel):
     """Holds the rows fetched so far; ``fetchMore`` asks for the next page. Sorting reloads from the server."""
 
@@ -59,6 +69,7 @@ class ClaimQueueModel(QAbstractTableModel):
         self.ctx = ctx
         self.filter = QueueFilter()
         self.rows: list[QueueRow] = []
+        self.texts: list[tuple[str, ...]] = []  # display text of each row, formatted once when it arrives
         self.total = 0
         self._loading = False
         self._generation = 0
@@ -90,6 +101,7 @@ class ClaimQueueModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self.rows = list(page.rows)
+        self.texts = [self._display(r) for r in self.rows]
         self.total = page.total
         self._loading = False
         self.endResetModel()
@@ -119,6 +131,7 @@ class ClaimQueueModel(QAbstractTableModel):
         if fresh:
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(fresh) - 1)
             self.rows.extend(fresh)
+            self.texts.extend(self._display(r) for r in fresh)
             self.endInsertRows()
 
     # -- Qt model
@@ -145,7 +158,7 @@ class ClaimQueueModel(QAbstractTableModel):
         row = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
+            return self.texts[index.row()][column]
         if role == Qt.ItemDataRole.UserRole:
             return self._raw(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and row.priority is not None:
@@ -155,19 +168,19 @@ class ClaimQueueModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _display(row: QueueRow, column: int) -> str:
+    def _display(row: QueueRow) -> tuple[str, ...]:
         return (
             row.number,
             row.priority.value if row.priority else "—",
             CLAIM_TYPE_LABELS[row.claim_type],
             row.customer_name,
             row.contract_number,
-            to_paris(row.declared_at).strftime("%d/%m/%Y %H:%M"),
-            row.occurred_on.strftime("%d/%m/%Y"),
+            _numeric_datetime(to_paris(row.declared_at)),
+            _numeric_date(row.occurred_on),
             alerts_text(row),
             CLAIM_STATUS_LABELS[row.status],
             row.handler_name or "",
-        )[column]
+        )
 
     @staticmethod
     def _raw(row: QueueRow, column: int) -> Any:

@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from babel.dates import get_month_names
 from babel.numbers import format_currency, format_decimal
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -44,9 +45,13 @@ from backoffice.errors import ConcurrentEdit
 from backoffice.ui.context import AppContext
 from backoffice.ui.operations import error_text
 from backoffice.ui.persist import fit_columns, remember_header
+from backoffice.ui.warmup import IdleSlices
 from backoffice.workflows import customers
 from backoffice.workflows.customers import CustomerFile, Identity
 from backoffice.workflows.permissions import Permission
+
+#: Possible duplicates listed in the file's banner; the others are in its tooltip.
+DUPLICATE_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,13 @@ def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
     fit_columns(table.horizontalHeader())
+
+
+def _build_page(page: QVBoxLayout, build: Callable[[QVBoxLayout], None]) -> None:
+    build(page)
+    widget = page.parentWidget()
+    if widget is not None:
+        widget.ensurePolished()  # now, in its idle slice, rather than when the tab is first opened
 
 
 class IdentityForm(QWidget):
@@ -336,56 +348,102 @@ class CustomerFileView(QWidget):
         self.identity_form = IdentityForm(ctx)
         self.identity_form.saved.connect(lambda _identity: self.reload())
         self.tabs.addTab(self.identity_form, "&Identité et contact")
-        self.contracts = QTreeWidget()
-        self.contracts.setObjectName("contractsTree")
-        self.contracts.setHeaderLabels(
-            ["Contrat / garantie", "Statut", "Véhicule", "Échéance", "Bonus-malus", "Prime / franchise"]
-        )
-        self.tabs.addTab(self.contracts, "&Contrats")
-        account_page = QWidget()
-        account_layout = QVBoxLayout(account_page)
-        self.account_label = QLabel()
-        self.account_label.setObjectName("accountState")
-        self.account_label.setWordWrap(True)
-        account_layout.addWidget(self.account_label)
-        self.locks = _table(
-            ("Bloqué le", "Motif", "IP d'origine", "Débloqué le", "Par", "Revu"), "locksTable"
-        )
-        account_layout.addWidget(self.locks)
-        self.tabs.addTab(account_page, "&Espace assuré")
-        self.documents = _table(("Déposé le", "Type", "Fichier", "Taille", "Par"), "documentsTable")
-        self.tabs.addTab(self.documents, "&Documents")
-        self.verifications = _table(
-            ("Ouverte le", "Objet", "Statut", "A vérifié", "Décidée le", "Par", "Motif"), "verificationsTable"
-        )
-        self.tabs.addTab(self.verifications, "&Vérifications")
-        self.claims = _table(
-            ("Déclaré le", "N°", "Nature", "Statut", "Survenu le", "Estimation"), "claimsTable"
-        )
-        self.tabs.addTab(self.claims, "&Sinistres")
-        self.letters = _table(("Créé le", "Référence", "Modèle", "Envoyé le", "Par"), "lettersTable")
-        self.tabs.addTab(self.letters, "Co&urriers")
-        self.timeline = _table(("Date", "Événement", "Par"), "timelineTable")
-        self.tabs.addTab(self.timeline, "&Historique")
-        layout.addWidget(self.tabs, 1)
-
-        remember_header(ctx, self.contracts.header(), "customer_file/contracts", fit_to_contents=True)
-        for table in (
-            self.locks,
-            self.documents,
-            self.verifications,
-            self.claims,
-            self.letters,
-            self.timeline,
+        # The other tabs: their titles at once, their pages filled in idle slices once the file is on screen,
+        # each before the agent can open it (opening the first file took 0.2-0.7 s of the GUI thread).
+        steps = []
+        for title, build in (
+            ("&Contrats", self._build_contracts),
+            ("&Espace assuré", self._build_account),
+            ("&Documents", self._build_documents),
+            ("&Vérifications", self._build_verifications),
+            ("&Sinistres", self._build_claims),
+            ("Co&urriers", self._build_letters),
+            ("&Historique", self._build_timeline),
         ):
-            remember_header(
-                ctx, table.horizontalHeader(), f"customer_file/{table.objectName()}", fit_to_contents=True
-            )
+            page = QWidget()
+            page_layout = QVBoxLayout(page)  # the account page keeps the usual margins, a lone table has none
+            if build != self._build_account:
+                page_layout.setContentsMargins(0, 0, 0, 0)
+            self.tabs.addTab(page, title)
+            steps.append(partial(_build_page, page_layout, build))
+        self.building = IdleSlices(steps, self)
+        self.tabs.currentChanged.connect(lambda _index: self.building.finish())
+        layout.addWidget(self.tabs, 1)
 
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.closed.emit)
         self._build_toolbar()
+
+    # --- the deferred tabs ------------------------------------------------------------------------------------
+
+    _DEFERRED = frozenset(
+        {"contracts", "account_label", "locks", "documents", "verifications", "claims", "letters", "timeline"}
+    )
+
+    def __getattr__(self, name: str) -> Any:
+        """A tab's widget asked for before its idle slice came: the remaining tabs are built at once."""
+        building = self.__dict__.get("building")
+        if name in CustomerFileView._DEFERRED and building is not None and not building.done:
+            building.finish()
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.building.start()
+
+    def _remembered_table(self, headers: Sequence[str], name: str) -> QTableWidget:
+        table = _table(headers, name)
+        remember_header(self.ctx, table.horizontalHeader(), f"customer_file/{name}", fit_to_contents=True)
+        return table
+
+    def _build_contracts(self, page: QVBoxLayout) -> None:
+        self.contracts = QTreeWidget()
+        self.contracts.setObjectName("contractsTree")
+        self.contracts.setHeaderLabels(
+            ["Contrat / garantie", "Statut", "Véhicule", "Échéance", "Bonus-malus", "Prime / franchise"]
+        )
+        remember_header(self.ctx, self.contracts.header(), "customer_file/contracts", fit_to_contents=True)
+        page.addWidget(self.contracts)
+
+    def _build_account(self, page: QVBoxLayout) -> None:
+        self.account_label = QLabel()
+        self.account_label.setObjectName("accountState")
+        self.account_label.setWordWrap(True)
+        page.addWidget(self.account_label)
+        self.locks = self._remembered_table(
+            ("Bloqué le", "Motif", "IP d'origine", "Débloqué le", "Par", "Revu"), "locksTable"
+        )
+        page.addWidget(self.locks)
+
+    def _build_documents(self, page: QVBoxLayout) -> None:
+        self.documents = self._remembered_table(
+            ("Déposé le", "Type", "Fichier", "Taille", "Par"), "documentsTable"
+        )
+        page.addWidget(self.documents)
+
+    def _build_verifications(self, page: QVBoxLayout) -> None:
+        self.verifications = self._remembered_table(
+            ("Ouverte le", "Objet", "Statut", "A vérifié", "Décidée le", "Par", "Motif"), "verificationsTable"
+        )
+        page.addWidget(self.verifications)
+
+    def _build_claims(self, page: QVBoxLayout) -> None:
+        self.claims = self._remembered_table(
+            ("Déclaré le", "N°", "Nature", "Statut", "Survenu le", "Estimation"), "claimsTable"
+        )
+        page.addWidget(self.claims)
+
+    def _build_letters(self, page: QVBoxLayout) -> None:
+        self.letters = self._remembered_table(
+            ("Créé le", "Référence", "Modèle", "Envoyé le", "Par"), "lettersTable"
+        )
+        page.addWidget(self.letters)
+
+    def _build_timeline(self, page: QVBoxLayout) -> None:
+        self.timeline = self._remembered_table(("Date", "Événement", "Par"), "timelineTable")
+        page.addWidget(self.timeline)
 
     def _build_toolbar(self) -> None:
         back = self.toolbar.addAction("← Retour à la recherche (Échap)")
@@ -419,6 +477,7 @@ class CustomerFileView(QWidget):
     def _show(self, file: CustomerFile) -> None:
         if file.identity.id != self.customer_id:
             return
+        self.building.finish()
         self.file = file
         ident = file.identity
         self.title.setText(f"{ident.display_name} — {ident.client_number}")
@@ -493,7 +552,14 @@ class CustomerFileView(QWidget):
             f"{d.display_name} ({d.client_number}, né(e) le {fr_date(d.birth_date)}) : {', '.join(d.reasons)}"
             for d in file.duplicates
         ]
-        self.duplicates_text.setText("<b>Doublons possibles</b><br>" + "<br>".join(lines))
+        # A few lines at most: the banner must not push the file off a laptop screen; all of them in the tooltip
+        # (and in the merge choice for a supervisor).
+        shown = lines[:DUPLICATE_LINES]
+        if len(lines) > DUPLICATE_LINES:
+            rest = len(lines) - DUPLICATE_LINES
+            shown.append(f"… et {rest} autre{'s' if rest > 1 else ''} (survolez pour la liste complète)")
+        self.duplicates_text.setText("<b>Doublons possibles</b><br>" + "<br>".join(shown))
+        self.duplicates_text.setToolTip("\n".join(lines))
         for d in file.duplicates:
             self.duplicate_choice.addItem(f"{d.client_number} — {d.display_name}", d.customer_id)
         self.duplicates.setVisible(True)

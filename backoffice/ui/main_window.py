@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,7 +23,11 @@ from backoffice.ui.notifications import WorkNotifier
 from backoffice.ui.persist import restore_geometry, save_geometry
 from backoffice.ui.resources import icon
 from backoffice.ui.session_guard import ChangePasswordDialog, IdleGuard, LockScreen
+from backoffice.ui.warmup import AreaPreloader
 from backoffice.workflows.notifications import WorkSummary
+
+#: After the window is on screen, the other areas' modules are loaded so that their first opening is quick.
+PRELOAD_DELAY_MS = 50
 
 
 def database_label(ctx: AppContext) -> str:
@@ -44,6 +48,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.areas: list[Area] = visible_areas(ctx)
         self.pages: dict[str, QWidget] = {}
+        self._shown = False
         ctx.services["open_customer"] = self.open_customer
         ctx.services["notify"] = self.notify
         ctx.services["show_area"] = self.show_area
@@ -52,13 +57,11 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(22, 22))
         self.navigation.setFixedWidth(240)
-        self.stack = QStackedWidget()
+        self.stack = QStackedWidget()  # an area's page is built the first time it is shown
         for area in self.areas:
             item = QListWidgetItem(icon(area.icon), area.title)
             item.setData(Qt.ItemDataRole.UserRole, area.key)
             self.navigation.addItem(item)
-            placeholder = QWidget()
-            self.stack.addWidget(placeholder)
         self.navigation.currentRowChanged.connect(self._select_row)
 
         central = QWidget()
@@ -84,8 +87,10 @@ class MainWindow(QMainWindow):
         self.notifier.summary_changed.connect(self._show_work)
         self.notifier.news.connect(self.toast)
         restore_geometry(ctx, self, "main_window")
+        self.preloader = AreaPreloader(ctx.ops, [area.module for area in self.areas], self)
         if self.areas:
             self.navigation.setCurrentRow(0)
+            self.stack.currentWidget().setFocus()  # the agent types at once (the lookup page: its search box)
 
     @property
     def is_locked(self) -> bool:
@@ -169,12 +174,9 @@ class MainWindow(QMainWindow):
         if page is None:
             page = area.factory()(self.ctx)
             page.setObjectName(f"area_{area.key}")
-            old = self.stack.widget(row)
-            self.stack.removeWidget(old)
-            old.deleteLater()
-            self.stack.insertWidget(row, page)
+            self.stack.addWidget(page)
             self.pages[area.key] = page
-        self.stack.setCurrentIndex(row)
+        self.stack.setCurrentWidget(page)
 
     def show_area(self, key: str) -> QWidget | None:
         for row, area in enumerate(self.areas):
@@ -250,6 +252,12 @@ class MainWindow(QMainWindow):
     def _logout(self) -> None:
         self.logout_requested.emit()
         self.close()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:  # once painted: the first paint comes before
+            self._shown = True
+            QTimer.singleShot(PRELOAD_DELAY_MS, self.preloader.start)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_geometry(self.ctx, self, "main_window")

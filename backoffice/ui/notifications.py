@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -25,24 +26,30 @@ class _PgListener(threading.Thread):
         self.changed = changed
         self.stopping = threading.Event()
 
+    RETRY_SECONDS = 5.0
+
     def run(self) -> None:
+        """Listen until stopped; a lost connection (server restart, network cut) is re-opened, never fatal."""
         import psycopg
 
+        while not self.stopping.is_set():
+            try:
+                self._listen(psycopg)
+            except psycopg.Error:
+                log.warning("LISTEN connection lost or unavailable; retrying (the timer polls meanwhile)")
+            self.stopping.wait(self.RETRY_SECONDS)
+
+    def _listen(self, psycopg: Any) -> None:
         url = self.ctx.db.engine.url
-        try:
-            conn = psycopg.connect(
-                host=url.host,
-                port=url.port or 5432,
-                dbname=url.database,
-                user=url.username,
-                password=url.password,
-                autocommit=True,
-                connect_timeout=5,
-            )
-        except psycopg.Error:
-            log.warning("LISTEN unavailable; falling back to polling")
-            return
-        with conn:
+        with psycopg.connect(
+            host=url.host,
+            port=url.port or 5432,
+            dbname=url.database,
+            user=url.username,
+            password=url.password,
+            autocommit=True,
+            connect_timeout=5,
+        ) as conn:
             conn.execute(f"LISTEN {notifications.CHANNEL}")
             while not self.stopping.is_set():
                 for _ in conn.notifies(timeout=1.0, stop_after=1):
@@ -51,6 +58,7 @@ class _PgListener(threading.Thread):
                     try:
                         self.changed.emit()  # type: ignore[attr-defined]
                     except RuntimeError:  # the window closed meanwhile
+                        self.stopping.set()
                         return
 
 

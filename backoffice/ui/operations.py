@@ -114,9 +114,14 @@ class OperationRunner(QObject):
         self.pool.start(_Job(fn, relay))
 
     def read(
-        self, fn: Callable[[Session], Any], on_done: Callable[[Any], None] | None = None, **kw: Any
+        self,
+        fn: Callable[[Session], Any],
+        on_done: Callable[[Any], None] | None = None,
+        *,
+        snapshot: bool = True,
+        **kw: Any,
     ) -> None:
-        self.run(lambda: self.db.run_read(fn), on_done, **kw)
+        self.run(lambda: self.db.run_read(fn, snapshot=snapshot), on_done, **kw)
 
     def write(
         self, fn: Callable[[Session], Any], on_done: Callable[[Any], None] | None = None, **kw: Any

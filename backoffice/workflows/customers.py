@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Select, String, Table, and_, bindparam, literal, or_, select, union_all, update
+from sqlalchemy import String, Table, and_, bindparam, literal, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
 from backoffice.checks.bank import mask_iban
@@ -45,6 +45,7 @@ from backoffice.models.claims import CLAIM_STATUS_LABELS, CLAIM_TYPE_LABELS
 from backoffice.models.contracts import COVERAGE_LABELS, ContractStatus, Product
 from backoffice.models.customers import display_name
 from backoffice.models.documents import DOCUMENT_KIND_LABELS, VERIFICATION_STATUS_LABELS, VerificationPurpose
+from backoffice.prepared import Prepared, PreparedIn, Query, fetch
 from backoffice.workflows import audit
 from backoffice.workflows.context import Actor, now
 from backoffice.workflows.lookup import SUMMARY_COLUMNS
@@ -266,6 +267,7 @@ class CustomerFile:
     duplicates: tuple[Duplicate, ...] = field(default=())
 
 
+_c = Customer.__table__.c
 _CUSTOMER = select(Customer).where(Customer.id == bindparam("customer_id"))
 _CUSTOMER_FOR_UPDATE = _CUSTOMER.with_for_update()
 
@@ -308,21 +310,26 @@ def _identity(c: Customer, merged_into: str | None) -> Identity:
     )
 
 
+_AGENT_NAMES = PreparedIn(lambda ids: select(Agent.id, Agent.full_name).where(Agent.id.in_(ids)))
+
+
 def _agent_names(session: Session, ids: set[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
+    wanted = sorted(i for i in ids if i is not None)
     if not wanted:
         return {}
-    rows = session.execute(select(Agent.id, Agent.full_name).where(Agent.id.in_(wanted)))
+    (rows,) = fetch(session, _AGENT_NAMES.query(wanted))
     return {r.id: r.full_name for r in rows}
 
 
-_ABSORBED = select(Customer.id).where(Customer.merged_into_id == bindparam("customer_id"))
+_ABSORBED = Prepared(select(_c.id).where(_c.merged_into_id == bindparam("customer_id")))
+_CUSTOMER_ROW = Prepared(select(Customer.__table__).where(_c.id == bindparam("customer_id")))
+_CLIENT_NUMBER = Prepared(select(_c.client_number).where(_c.id == bindparam("customer_id")))
 
 
 def _merged_ids(session: Session, customer_id: int) -> list[int]:
     """The file and the files merged into it: their history is the survivor's history."""
-    absorbed = session.execute(_ABSORBED, {"customer_id": customer_id}).scalars()
-    return [customer_id, *absorbed]
+    (absorbed,) = fetch(session, (_ABSORBED, {"customer_id": customer_id}))
+    return [customer_id, *(row.id for row in absorbed)]
 
 
 def _page(rows: list[Any], limit: int) -> tuple[list[Any], bool]:
@@ -336,41 +343,48 @@ _OWNED_ORDER: dict[Any, tuple[Any, ...]] = {
     Claim: (Claim.declared_at.desc(), Claim.id.desc()),
     Letter: (Letter.created_at.desc(), Letter.id.desc()),
 }
-# Built once: opening a file runs a dozen of these, and building a statement costs more than running it.
-_OWNED_PAGE: dict[Any, Select[Any]] = {
-    model: select(model)
-    .where(model.customer_id == bindparam("customer_id"))
-    .order_by(*order)
-    .offset(bindparam("offset"))
-    .limit(bindparam("limit"))
+# Prepared once: opening a file runs a dozen of these, and building a statement costs more than running it.
+# Plain rows (every column of the table), not ORM entities: a read model has no use for identity or tracking.
+_OWNED_PAGE: dict[Any, Prepared] = {
+    model: Prepared(
+        select(model.__table__)
+        .where(model.customer_id == bindparam("customer_id"))
+        .order_by(*order)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
     for model, order in _OWNED_ORDER.items()
 }
+
+
+def _owned_query(model: Any, customer_id: int, offset: int, limit: int) -> Query:
+    """One page of a customer's rows of ``model`` (one more is read to know whether a next page exists)."""
+    return (_OWNED_PAGE[model], {"customer_id": customer_id, "offset": offset, "limit": limit + 1})
 
 
 def _owned_rows(
     session: Session, model: Any, customer_id: int, offset: int, limit: int
 ) -> tuple[list[Any], bool]:
-    """One page of a customer's rows of ``model`` (one more is read to know whether a next page exists)."""
-    params = {"customer_id": customer_id, "offset": offset, "limit": limit + 1}
-    return _page(list(session.execute(_OWNED_PAGE[model], params).scalars()), limit)
+    (rows,) = fetch(session, _owned_query(model, customer_id, offset, limit))
+    return _page(rows, limit)
 
 
-_COVERAGES = (
-    select(Coverage)
-    .where(Coverage.contract_id.in_(bindparam("contract_ids", expanding=True)))
-    .order_by(Coverage.contract_id, Coverage.id)
+_COVERAGES = PreparedIn(
+    lambda ids: (
+        select(Coverage.__table__)
+        .where(Coverage.contract_id.in_(ids))
+        .order_by(Coverage.contract_id, Coverage.id)
+    )
 )
 
 
-def contracts_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
-    contracts, more = _owned_rows(session, Contract, customer_id, offset, limit)
+def _contract_views(contracts: list[Any], coverage_rows: list[Any]) -> tuple[ContractView, ...]:
     coverages: dict[int, list[CoverageView]] = {}
-    if contracts:
-        for cov in session.execute(_COVERAGES, {"contract_ids": [c.id for c in contracts]}).scalars():
-            coverages.setdefault(cov.contract_id, []).append(
-                CoverageView(COVERAGE_LABELS[cov.code], cov.deductible, cov.ceiling)
-            )
-    items = tuple(
+    for cov in coverage_rows:
+        coverages.setdefault(cov.contract_id, []).append(
+            CoverageView(COVERAGE_LABELS[cov.code], cov.deductible, cov.ceiling)
+        )
+    return tuple(
         ContractView(
             c.id,
             c.number,
@@ -389,24 +403,28 @@ def contracts_section(session: Session, customer_id: int, offset: int = 0, limit
         )
         for c in contracts
     )
-    return Section(items, more)
 
 
-_ACCOUNT = select(PortalAccount).where(PortalAccount.customer_id == bindparam("customer_id"))
-_LOCKS = (
-    select(LockEvent)
-    .where(LockEvent.customer_id.in_(bindparam("ids", expanding=True)))
-    .order_by(LockEvent.occurred_at.desc(), LockEvent.id.desc())
-    .limit(PAGE_SIZE)
+def contracts_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
+    contracts, more = _owned_rows(session, Contract, customer_id, offset, limit)
+    coverages = fetch(session, _COVERAGES.query([c.id for c in contracts]))[0] if contracts else []
+    return Section(_contract_views(contracts, coverages), more)
+
+
+_ACCOUNT = Prepared(
+    select(PortalAccount.__table__).where(PortalAccount.customer_id == bindparam("customer_id"))
+)
+_LOCKS = PreparedIn(
+    lambda ids: (
+        select(LockEvent.__table__)
+        .where(LockEvent.customer_id.in_(ids))
+        .order_by(LockEvent.occurred_at.desc(), LockEvent.id.desc())
+        .limit(PAGE_SIZE)
+    )
 )
 
 
-def _account(session: Session, customer_id: int, ids: list[int]) -> AccountView | None:
-    account = session.execute(_ACCOUNT, {"customer_id": customer_id}).scalar_one_or_none()
-    if account is None:
-        return None
-    locks = list(session.execute(_LOCKS, {"ids": ids}).scalars())
-    names = _agent_names(session, {lock.unlocked_by_id for lock in locks})
+def _account_view(account: Any, locks: list[Any], names: dict[int, str]) -> AccountView:
     return AccountView(
         account.id,
         ACCOUNT_STATUS_LABELS[account.status],
@@ -430,23 +448,39 @@ def _account(session: Session, customer_id: int, ids: list[int]) -> AccountView 
     )
 
 
+def _document_views(rows: list[Any], names: dict[int, str]) -> tuple[DocumentView, ...]:
+    return tuple(
+        DocumentView(
+            d.id,
+            DOCUMENT_KIND_LABELS[d.kind],
+            d.original_filename,
+            d.mime_type,
+            d.size,
+            d.uploaded_at,
+            names.get(d.uploaded_by_id, ""),
+        )
+        for d in rows
+    )
+
+
 def documents_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
     rows, more = _owned_rows(session, Document, customer_id, offset, limit)
-    names = _agent_names(session, {d.uploaded_by_id for d in rows})
-    return Section(
-        tuple(
-            DocumentView(
-                d.id,
-                DOCUMENT_KIND_LABELS[d.kind],
-                d.original_filename,
-                d.mime_type,
-                d.size,
-                d.uploaded_at,
-                names.get(d.uploaded_by_id, ""),
-            )
-            for d in rows
-        ),
-        more,
+    return Section(_document_views(rows, _agent_names(session, {d.uploaded_by_id for d in rows})), more)
+
+
+def _verification_views(rows: list[Any], names: dict[int, str]) -> tuple[VerificationView, ...]:
+    return tuple(
+        VerificationView(
+            v.id,
+            VERIFICATION_PURPOSE_LABELS[v.purpose],
+            VERIFICATION_STATUS_LABELS[v.status],
+            tuple(COVERED_LABELS.get(c, c) for c in v.covered or ()),
+            v.opened_at,
+            v.decided_at,
+            names.get(v.decided_by_id) if v.decided_by_id else None,
+            v.decision_reason,
+        )
+        for v in rows
     )
 
 
@@ -454,106 +488,112 @@ def verifications_section(
     session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE
 ) -> Section:
     rows, more = _owned_rows(session, VerificationCase, customer_id, offset, limit)
-    names = _agent_names(session, {v.decided_by_id for v in rows})
-    return Section(
-        tuple(
-            VerificationView(
-                v.id,
-                VERIFICATION_PURPOSE_LABELS[v.purpose],
-                VERIFICATION_STATUS_LABELS[v.status],
-                tuple(COVERED_LABELS.get(c, c) for c in v.covered or ()),
-                v.opened_at,
-                v.decided_at,
-                names.get(v.decided_by_id) if v.decided_by_id else None,
-                v.decision_reason,
-            )
-            for v in rows
-        ),
-        more,
+    return Section(_verification_views(rows, _agent_names(session, {v.decided_by_id for v in rows})), more)
+
+
+def _claim_views(rows: list[Any], _names: dict[int, str]) -> tuple[ClaimView, ...]:
+    return tuple(
+        ClaimView(
+            c.id,
+            c.number,
+            CLAIM_TYPE_LABELS[c.claim_type],
+            CLAIM_STATUS_LABELS[c.status],
+            c.occurred_on,
+            c.declared_at,
+            c.estimated_amount,
+            c.indemnity_amount,
+        )
+        for c in rows
     )
 
 
 def claims_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
     rows, more = _owned_rows(session, Claim, customer_id, offset, limit)
-    return Section(
-        tuple(
-            ClaimView(
-                c.id,
-                c.number,
-                CLAIM_TYPE_LABELS[c.claim_type],
-                CLAIM_STATUS_LABELS[c.status],
-                c.occurred_on,
-                c.declared_at,
-                c.estimated_amount,
-                c.indemnity_amount,
-            )
-            for c in rows
-        ),
-        more,
+    return Section(_claim_views(rows, {}), more)
+
+
+def _letter_views(rows: list[Any], _names: dict[int, str]) -> tuple[LetterView, ...]:
+    return tuple(
+        LetterView(
+            x.id,
+            x.reference,
+            x.template_code,
+            x.created_at,
+            x.sent_at,
+            "courrier" if x.sent_method and x.sent_method.value == "post" else x.sent_method and "e-mail",
+        )
+        for x in rows
     )
 
 
 def letters_section(session: Session, customer_id: int, offset: int = 0, limit: int = PAGE_SIZE) -> Section:
     rows, more = _owned_rows(session, Letter, customer_id, offset, limit)
-    return Section(
-        tuple(
-            LetterView(
-                x.id,
-                x.reference,
-                x.template_code,
-                x.created_at,
-                x.sent_at,
-                "courrier" if x.sent_method and x.sent_method.value == "post" else x.sent_method and "e-mail",
-            )
-            for x in rows
-        ),
-        more,
-    )
+    return Section(_letter_views(rows, {}), more)
 
 
-def _timeline_statements(before: bool) -> tuple[Select[*tuple[Any, ...]], ...]:
-    audit_q = select(AuditRecord.at, AuditRecord.summary, AuditRecord.actor_username).where(
-        AuditRecord.customer_id.in_(bindparam("ids", expanding=True))
-    )
-    lock_q = select(LockEvent.occurred_at, LockEvent.reason, LockEvent.unlocked_at).where(
-        LockEvent.customer_id.in_(bindparam("ids", expanding=True))
-    )
-    transition_q = (
-        select(ClaimTransition.at, ClaimTransition.to_status, Claim.number)
-        .join(Claim, Claim.id == ClaimTransition.claim_id)
-        .where(Claim.customer_id.in_(bindparam("ids", expanding=True)))
-    )
-    letter_q = select(Letter.created_at, Letter.reference).where(
-        Letter.customer_id.in_(bindparam("ids", expanding=True))
-    )
-    if before:
-        audit_q = audit_q.where(AuditRecord.at < bindparam("before"))
-        lock_q = lock_q.where(LockEvent.occurred_at < bindparam("before"))
-        transition_q = transition_q.where(ClaimTransition.at < bindparam("before"))
-        letter_q = letter_q.where(Letter.created_at < bindparam("before"))
+def _timeline_statements(before: bool) -> tuple[PreparedIn, ...]:
+    """The four histories of a file (and of the files merged into it), each newest first."""
+    after = {
+        "audit": AuditRecord.at < bindparam("before"),
+        "lock": LockEvent.occurred_at < bindparam("before"),
+        "claim": ClaimTransition.at < bindparam("before"),
+        "letter": Letter.created_at < bindparam("before"),
+    }
+
+    def older(source: str) -> tuple[Any, ...]:
+        return (after[source],) if before else ()
+
     return (
-        audit_q.order_by(AuditRecord.at.desc()).limit(bindparam("limit")),
-        lock_q.order_by(LockEvent.occurred_at.desc()).limit(bindparam("limit")),
-        transition_q.order_by(ClaimTransition.at.desc()).limit(bindparam("limit")),
-        letter_q.order_by(Letter.created_at.desc()).limit(bindparam("limit")),
+        PreparedIn(
+            lambda ids: (
+                select(AuditRecord.at, AuditRecord.summary, AuditRecord.actor_username)
+                .where(AuditRecord.customer_id.in_(ids), *older("audit"))
+                .order_by(AuditRecord.at.desc())
+                .limit(bindparam("limit"))
+            )
+        ),
+        PreparedIn(
+            lambda ids: (
+                select(LockEvent.occurred_at, LockEvent.reason, LockEvent.unlocked_at)
+                .where(LockEvent.customer_id.in_(ids), *older("lock"))
+                .order_by(LockEvent.occurred_at.desc())
+                .limit(bindparam("limit"))
+            )
+        ),
+        PreparedIn(
+            lambda ids: (
+                select(ClaimTransition.at, ClaimTransition.to_status, Claim.number)
+                .join(Claim, Claim.id == ClaimTransition.claim_id)
+                .where(Claim.customer_id.in_(ids), *older("claim"))
+                .order_by(ClaimTransition.at.desc())
+                .limit(bindparam("limit"))
+            )
+        ),
+        PreparedIn(
+            lambda ids: (
+                select(Letter.created_at, Letter.reference)
+                .where(Letter.customer_id.in_(ids), *older("letter"))
+                .order_by(Letter.created_at.desc())
+                .limit(bindparam("limit"))
+            )
+        ),
     )
 
 
 _TIMELINE = {before: _timeline_statements(before) for before in (False, True)}
 
 
-def timeline_section(
-    session: Session, ids: list[int], before: datetime | None = None, limit: int = PAGE_SIZE
-) -> Section:
-    """One history, newest first: the audit trail, portal locks and unlocks, claim transitions and letters."""
-    entries: list[TimelineEntry] = []
-    audit_q, lock_q, transition_q, letter_q = _TIMELINE[before is not None]
-    params: dict[str, Any] = {"ids": ids, "limit": limit + 1}
+def _timeline_queries(ids: list[int], before: datetime | None, limit: int) -> list[Query]:
+    params: dict[str, Any] = {"limit": limit + 1}
     if before is not None:
         params["before"] = before
-    for rec in session.execute(audit_q, params):
-        entries.append(TimelineEntry(rec.at, "audit", rec.summary, rec.actor_username))
-    for lock in session.execute(lock_q, params):
+    return [family.query(ids, params) for family in _TIMELINE[before is not None]]
+
+
+def _timeline(fetched: list[list[Any]], before: datetime | None, limit: int) -> Section:
+    audits, locks, transitions, letters = fetched
+    entries = [TimelineEntry(rec.at, "audit", rec.summary, rec.actor_username) for rec in audits]
+    for lock in locks:
         entries.append(
             TimelineEntry(
                 lock.occurred_at, "lock", f"Espace assuré bloqué : {LOCK_REASON_LABELS[lock.reason]}", None
@@ -561,10 +601,10 @@ def timeline_section(
         )
         if lock.unlocked_at is not None and (before is None or lock.unlocked_at < before):
             entries.append(TimelineEntry(lock.unlocked_at, "lock", "Espace assuré débloqué", None))
-    for transition in session.execute(transition_q, params):
+    for transition in transitions:
         text = f"Sinistre {transition.number} : {CLAIM_STATUS_LABELS[transition.to_status]}"
         entries.append(TimelineEntry(transition.at, "claim", text, None))
-    for letter in session.execute(letter_q, params):
+    for letter in letters:
         entries.append(
             TimelineEntry(letter.created_at, "letter", f"Courrier {letter.reference} généré", None)
         )
@@ -573,7 +613,11 @@ def timeline_section(
     return Section(tuple(page), more)
 
 
-_c = Customer.__table__.c
+def timeline_section(
+    session: Session, ids: list[int], before: datetime | None = None, limit: int = PAGE_SIZE
+) -> Section:
+    """One history, newest first: the audit trail, portal locks and unlocks, claim transitions and letters."""
+    return _timeline(fetch(session, *_timeline_queries(ids, before, limit)), before, limit)
 
 
 def _duplicates_by(condition: Any, reason: str) -> Any:
@@ -586,44 +630,51 @@ def _duplicates_by(condition: Any, reason: str) -> Any:
 
 
 # One statement, one round trip: the four ways a file can double another one.
-_DUPLICATES = union_all(
-    *(
-        select(member)
-        for member in (
-            _duplicates_by(
-                and_(
-                    _c.last_name_key == bindparam("last"),
-                    _c.first_names_key == bindparam("first"),
-                    _c.birth_date == bindparam("birth"),
+_DUPLICATES = Prepared(
+    union_all(
+        *(
+            select(member)
+            for member in (
+                _duplicates_by(
+                    and_(
+                        _c.last_name_key == bindparam("last"),
+                        _c.first_names_key == bindparam("first"),
+                        _c.birth_date == bindparam("birth"),
+                    ),
+                    "même nom et même date de naissance",
                 ),
-                "même nom et même date de naissance",
-            ),
-            _duplicates_by(_c.email_key == bindparam("email"), "même e-mail"),
-            _duplicates_by(
-                or_(_c.phone_mobile == bindparam("mobile"), _c.phone_home == bindparam("mobile")),
-                "même téléphone",
-            ),
-            _duplicates_by(
-                or_(_c.phone_mobile == bindparam("home"), _c.phone_home == bindparam("home")),
-                "même téléphone",
-            ),
+                _duplicates_by(_c.email_key == bindparam("email"), "même e-mail"),
+                _duplicates_by(
+                    or_(_c.phone_mobile == bindparam("mobile"), _c.phone_home == bindparam("mobile")),
+                    "même téléphone",
+                ),
+                _duplicates_by(
+                    or_(_c.phone_mobile == bindparam("home"), _c.phone_home == bindparam("home")),
+                    "même téléphone",
+                ),
+            )
         )
     )
 )
 
 
-def possible_duplicates(session: Session, customer: Customer) -> tuple[Duplicate, ...]:
-    """Other live files with the same name and birth date, or the same e-mail or phone."""
+def _duplicates_query(customer: Any) -> Query:
+    return (
+        _DUPLICATES,
+        {
+            "last": customer.last_name_key,
+            "first": customer.first_names_key,
+            "birth": customer.birth_date,
+            "email": customer.email_key,  # None matches nothing
+            "mobile": customer.phone_mobile,
+            "home": customer.phone_home,
+        },
+    )
+
+
+def _duplicates(customer: Any, rows: list[Any]) -> tuple[Duplicate, ...]:
     found: dict[int, tuple[Any, list[str]]] = {}
-    params = {
-        "last": customer.last_name_key,
-        "first": customer.first_names_key,
-        "birth": customer.birth_date,
-        "email": customer.email_key,  # None matches nothing
-        "mobile": customer.phone_mobile,
-        "home": customer.phone_home,
-    }
-    for other in session.execute(_DUPLICATES, params):
+    for other in rows:
         if other.id != customer.id and other.merged_into_id is None:
             found.setdefault(other.id, (other, []))[1].append(other.reason)
     return tuple(
@@ -638,26 +689,65 @@ def possible_duplicates(session: Session, customer: Customer) -> tuple[Duplicate
     )
 
 
+def possible_duplicates(session: Session, customer: Any) -> tuple[Duplicate, ...]:
+    """Other live files with the same name and birth date, or the same e-mail or phone."""
+    (rows,) = fetch(session, _duplicates_query(customer))
+    return _duplicates(customer, rows)
+
+
+_FILE_SECTIONS = (Contract, Document, VerificationCase, Claim, Letter)
+
+
 def open_file(session: Session, actor: Actor, customer_id: int) -> CustomerFile:
-    """The whole file, each section's first page."""
+    """The whole file, each section's first page, in three round trips after the permission check: the
+    customer and every section's rows, then what depends on them (coverages, lock history, timeline, possible
+    duplicates), then the agents' names.
+    """
     require(session, actor, Permission.CUSTOMER_VIEW, target_type="customer", target_id=customer_id)
-    customer = _customer(session, customer_id)
-    merged_into = None
+    first = {"customer_id": customer_id}
+    found, absorbed, accounts, *owned = fetch(
+        session,
+        (_CUSTOMER_ROW, first),
+        (_ABSORBED, first),
+        (_ACCOUNT, first),
+        *(_owned_query(model, customer_id, 0, PAGE_SIZE) for model in _FILE_SECTIONS),
+    )
+    if not found:
+        raise NotFound("Ce dossier client n'existe pas (ou plus).")
+    customer, account = found[0], (accounts[0] if accounts else None)
+    ids = [customer_id, *(row.id for row in absorbed)]
+    (contracts, more_contracts), (documents, more_documents), (verifications, more_verifications), *rest = (
+        _page(rows, PAGE_SIZE) for rows in owned
+    )
+    (claims, more_claims), (letters, more_letters) = rest
+    then: list[Query] = [_duplicates_query(customer), *_timeline_queries(ids, None, PAGE_SIZE)]
+    if account is not None:
+        then.append(_LOCKS.query(ids))
+    if contracts:
+        then.append(_COVERAGES.query([c.id for c in contracts]))
     if customer.merged_into_id is not None:
-        merged_into = session.execute(
-            select(Customer.client_number).where(Customer.id == customer.merged_into_id)
-        ).scalar_one()
-    ids = _merged_ids(session, customer_id)
+        then.append((_CLIENT_NUMBER, {"customer_id": customer.merged_into_id}))
+    duplicates, *fetched = fetch(session, *then)
+    timeline, fetched = fetched[:4], fetched[4:]
+    locks = fetched.pop(0) if account is not None else []
+    coverages = fetched.pop(0) if contracts else []
+    merged_into = fetched.pop(0)[0].client_number if customer.merged_into_id is not None else None
+    names = _agent_names(
+        session,
+        {lock.unlocked_by_id for lock in locks}
+        | {d.uploaded_by_id for d in documents}
+        | {v.decided_by_id for v in verifications},
+    )
     return CustomerFile(
         identity=_identity(customer, merged_into),
-        contracts=contracts_section(session, customer_id),
-        account=_account(session, customer_id, ids),
-        documents=documents_section(session, customer_id),
-        verifications=verifications_section(session, customer_id),
-        claims=claims_section(session, customer_id),
-        letters=letters_section(session, customer_id),
-        timeline=timeline_section(session, ids),
-        duplicates=possible_duplicates(session, customer),
+        contracts=Section(_contract_views(contracts, coverages), more_contracts),
+        account=_account_view(account, locks, names) if account is not None else None,
+        documents=Section(_document_views(documents, names), more_documents),
+        verifications=Section(_verification_views(verifications, names), more_verifications),
+        claims=Section(_claim_views(claims, names), more_claims),
+        letters=Section(_letter_views(letters, names), more_letters),
+        timeline=_timeline(timeline, None, PAGE_SIZE),
+        duplicates=_duplicates(customer, duplicates),
     )
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.checks.bank import normalize_iban
 from backoffice.checks.identifiers import IdentifierKind, classify_identifier
-from backoffice.checks.phone import looks_like_phone, normalize_phone
+from backoffice.checks.phone import searched_phone
 from backoffice.checks.text import fold
 from backoffice.models import (
     AccountStatus,
@@ -34,6 +34,7 @@ from backoffice.models import (
     Product,
 )
 from backoffice.models.customers import display_name
+from backoffice.prepared import Prepared, PreparedIn, Query, fetch
 from backoffice.workflows.context import Actor
 from backoffice.workflows.permissions import Permission, require
 
@@ -176,8 +177,9 @@ def classify(text: str) -> Classification:
         return Classification(QueryKind.UNRECOGNISED)
     if _POSTCODE.fullmatch(stripped):
         return Classification(QueryKind.POSTCODE, value=stripped)
-    if looks_like_phone(stripped):
-        return Classification(QueryKind.PHONE, value=normalize_phone(stripped) or "")
+    phone = searched_phone(stripped)
+    if phone is not None:
+        return Classification(QueryKind.PHONE, value=phone)
     if _IBAN_FULL.fullmatch(stripped) and any(c.isdigit() for c in stripped[4:]):
         iban = normalize_iban(stripped)
         return Classification(QueryKind.IBAN, value=iban[-4:], full_iban=iban)
@@ -240,17 +242,18 @@ def _base() -> Select[Any]:
     return select(*SUMMARY_COLUMNS)
 
 
-# Statements built once: SQLAlchemy's compiled cache then costs a dictionary lookup per search.
-_BY_CLIENT = _base().where(_c.client_number == bindparam("v"))
-_BY_ID = _base().where(_c.id == bindparam("v"))
-_BY_CONTRACT = (
+# Statements compiled once and run on the driver (backoffice.prepared): a search costs little more than its SQL.
+_BY_CLIENT = Prepared(_base().where(_c.client_number == bindparam("v")))
+_BY_ID = Prepared(_base().where(_c.id == bindparam("v")))
+_BY_CONTRACT = Prepared(
     _base()
     .select_from(Customer.__table__.join(Contract.__table__, Contract.__table__.c.customer_id == _c.id))
     .where(Contract.__table__.c.number == bindparam("v"))
 )
-_TERMS = select(CustomerNameDeletion.__table__.c.term).where(
-    CustomerNameDeletion.__table__.c.variant.in_(bindparam("variants", expanding=True))
-)
+
+
+_d = CustomerNameDeletion.__table__.c
+_TERMS = PreparedIn(lambda variants: select(_d.term).where(_d.variant.in_(variants)))
 
 
 def _filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
@@ -269,8 +272,16 @@ def _filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
     return clauses
 
 
-def _filtered(stmt: Select[Any], filters: SearchFilters) -> Select[Any]:
-    return stmt.where(*_filter_clauses(filters)) if filters.active else stmt
+def _query(prepared: Prepared, params: dict[str, Any], filters: SearchFilters) -> Query:
+    return _filtered((prepared, params), filters)
+
+
+def _filtered(query: Query, filters: SearchFilters) -> Query:
+    """The prepared query, or with filters its statement plus their clauses (rarer, cached by SQLAlchemy)."""
+    prepared, params = query
+    if not filters.active or not isinstance(prepared, Prepared) or not isinstance(prepared.stmt, Select):
+        return query
+    return (prepared.stmt.where(*_filter_clauses(filters)), params)
 
 
 def _hit(row: Any, match: MatchKind, reason: str) -> SearchHit:
@@ -326,93 +337,147 @@ _LAST_NAME = {
     "prefix": and_(_c.last_name_key >= bindparam("lo"), _c.last_name_key < bindparam("hi")),
     "exact": _c.last_name_key == bindparam("lo"),
     "longer": and_(_c.last_name_key > bindparam("lo"), _c.last_name_key < bindparam("hi")),
-    "typo": _c.last_name_key.in_(bindparam("terms", expanding=True)),
 }
 # One statement per shape, built once (with filters, built per search: rarer, and cached by SQLAlchemy).
 _NAME_STATEMENTS = {
-    (shape, with_first): _base()
-    .where(condition, _LIVE, *((_FIRST_PREFIX,) if with_first else ()))
-    .order_by(*_NAME_ORDER)
-    .limit(bindparam("n"))
+    (shape, with_first): Prepared(
+        _base()
+        .where(condition, _LIVE, *((_FIRST_PREFIX,) if with_first else ()))
+        .order_by(*_NAME_ORDER)
+        .limit(bindparam("n"))
+    )
     for shape, condition in _LAST_NAME.items()
     for with_first in (False, True)
 }
 
 
-def _name_rows(
-    session: Session,
-    reading: NameReading,
-    filters: SearchFilters,
-    limit: int,
-    shape: str,
-    terms: list[str] | None = None,
-) -> list[Any]:
+def _typo_names(with_first: bool) -> PreparedIn:
+    """Names one edit away, with or without first names."""
+    first = (_FIRST_PREFIX,) if with_first else ()
+    return PreparedIn(
+        lambda terms: (
+            _base()
+            .where(_c.last_name_key.in_(terms), _LIVE, *first)
+            .order_by(*_NAME_ORDER)
+            .limit(bindparam("n"))
+        )
+    )
+
+
+_TYPO_STATEMENTS = {with_first: _typo_names(with_first) for with_first in (False, True)}
+
+
+def _name_query(
+    reading: NameReading, filters: SearchFilters, limit: int, shape: str, terms: list[str] | None = None
+) -> Query:
     params: dict[str, Any] = {"n": limit + 1}
-    if terms is None:
-        params.update(lo=reading.last, hi=reading.last + _PREFIX_END)
-    else:
-        params["terms"] = terms
     if reading.first:
         params.update(first_lo=reading.first, first_hi=reading.first + _PREFIX_END)
-    stmt = _NAME_STATEMENTS[(shape, bool(reading.first))]
-    return list(session.connection().execute(_filtered(stmt, filters), params).all())
+    if terms is not None:
+        return _filtered(_TYPO_STATEMENTS[bool(reading.first)].query(terms, params), filters)
+    params.update(lo=reading.last, hi=reading.last + _PREFIX_END)
+    return _query(_NAME_STATEMENTS[(shape, bool(reading.first))], params, filters)
 
 
-def _search_reading(
-    session: Session, reading: NameReading, filters: SearchFilters, out: _Collector, *, typo: bool
-) -> int:
-    with_first = " et prénom" if reading.first else ""
-    if not typo:
-        if reading.first:
-            rows = _name_rows(session, reading, filters, out.limit, "exact")
-            # Exact names rank first: longer ones matter only if they can still be shown, and only for a real
-            # start of a name ("le" + "bihan patricia" would walk every name in "le…" for nothing).
-            if len(rows) <= out.limit and len(reading.last) >= MIN_PREFIX_WITH_FIRST_NAMES:
-                rows += _name_rows(session, reading, filters, out.limit, "longer")
-        else:
-            rows = _name_rows(session, reading, filters, out.limit, "prefix")
+def _name_plan(
+    readings: Sequence[NameReading], filters: SearchFilters, limit: int
+) -> list[tuple[NameReading, str, Query]]:
+    """The first round of a name search: every reading's exact and starting names.
+
+    With first names, the exact last name is asked apart ("martin" + "marie…" is a seek in the (last name,
+    first names) index) and the longer names too, used only if the exact ones left room; a 2-letter name asks
+    no longer ones ("le" + "bihan patricia" would walk every name in "le…" for nothing).
+    """
+    plan = []
+    for reading in readings:
+        if not reading.first:
+            plan.append((reading, "prefix", _name_query(reading, filters, limit, "prefix")))
+            continue
+        plan.append((reading, "exact", _name_query(reading, filters, limit, "exact")))
+        if len(reading.last) >= MIN_PREFIX_WITH_FIRST_NAMES:
+            plan.append((reading, "longer", _name_query(reading, filters, limit, "longer")))
+    return plan
+
+
+def _collect_names(
+    session: Session,
+    plan: list[tuple[NameReading, str, Query]],
+    fetched: list[list[Any]],
+    filters: SearchFilters,
+    out: _Collector,
+) -> None:
+    found = 0
+    by_reading: dict[NameReading, list[Any]] = {}
+    for (reading, shape, _), rows in zip(plan, fetched, strict=True):
+        known = by_reading.setdefault(reading, [])
+        if shape == "longer" and len(known) > out.limit:
+            continue  # exact names filled the page: longer ones could not be shown
+        known.extend(rows)
+    for reading, rows in by_reading.items():
+        with_first = " et prénom" if reading.first else ""
         if len(rows) > out.limit:
             out.more = True
+        found += len(rows)
         for row in rows:
             if row.last_name_key == reading.last:
                 out.add(row, MatchKind.NAME_EXACT, f"Nom{with_first}", _name_key(row))
             else:
                 out.add(row, MatchKind.NAME_PREFIX, f"Début du nom{with_first}", _name_key(row))
-        return len(rows)
-    terms = typo_terms(session, reading.last)
-    if not terms:
-        return 0
-    rows = _name_rows(session, reading, filters, out.limit, "typo", terms)
-    for row in rows:
-        out.add(
-            row,
-            MatchKind.NAME_TYPO,
-            f"Nom à une lettre près (« {reading.last} »){with_first}",
-            _name_key(row),
+    if found < out.limit:
+        _collect_typos(session, list(by_reading), filters, out)
+
+
+def _collect_typos(
+    session: Session, readings: list[NameReading], filters: SearchFilters, out: _Collector
+) -> None:
+    """Names one letter away, for every reading at once: their candidate names in one round trip, then the
+    customers bearing them in another."""
+    lasts = list(dict.fromkeys(r.last for r in readings if _typo_allowed(r.last)))
+    if not lasts:
+        return
+    queries = [_TERMS.query(sorted(deletion_variants(last))) for last in lasts]
+    terms_of = {
+        last: sorted(
+            {
+                row.term
+                for row in rows
+                if row.term != last and not row.term.startswith(last) and within_one_edit(row.term, last)
+            }
         )
-    return len(rows)
+        for last, rows in zip(lasts, fetch(session, *queries), strict=True)
+    }
+    typo_readings = [r for r in readings if terms_of.get(r.last)]
+    fetched = fetch(
+        session, *(_name_query(r, filters, out.limit, "typo", terms_of[r.last]) for r in typo_readings)
+    )
+    for reading, rows in zip(typo_readings, fetched, strict=True):
+        with_first = " et prénom" if reading.first else ""
+        for row in rows:
+            out.add(
+                row,
+                MatchKind.NAME_TYPO,
+                f"Nom à une lettre près (« {reading.last} »){with_first}",
+                _name_key(row),
+            )
+
+
+def _typo_allowed(last: str) -> bool:
+    """Only a one-word name is forgiven a typo: "d_pont" is the words "d pont", not "dupont" with a joker."""
+    return MIN_TYPO_LENGTH <= len(last) <= 80 and " " not in last
 
 
 def typo_terms(session: Session, last: str) -> list[str]:
-    """Distinct last names one edit away from ``last`` (not ``last`` itself, nor names it starts).
-
-    Only a one-word name is forgiven a typo: "d_pont" is the words "d pont", not "dupont" with a joker.
-    """
-    if len(last) < MIN_TYPO_LENGTH or len(last) > 80 or " " in last:
+    """Distinct last names one edit away from ``last`` (not ``last`` itself, nor names it starts)."""
+    if not _typo_allowed(last):
         return []
-    candidates = session.connection().execute(_TERMS, {"variants": sorted(deletion_variants(last))}).scalars()
+    (rows,) = fetch(session, _TERMS.query(sorted(deletion_variants(last))))
     return sorted(
-        {t for t in candidates if t != last and not t.startswith(last) and within_one_edit(t, last)}
+        {
+            r.term
+            for r in rows
+            if r.term != last and not r.term.startswith(last) and within_one_edit(r.term, last)
+        }
     )
-
-
-def _search_names(
-    session: Session, readings: Sequence[NameReading], filters: SearchFilters, out: _Collector
-) -> None:
-    found = sum(_search_reading(session, r, filters, out, typo=False) for r in readings)
-    if found < out.limit:
-        for reading in readings:
-            _search_reading(session, reading, filters, out, typo=True)
 
 
 def _add_rows(out: _Collector, rows: Iterable[Any], match: MatchKind, reason: str, *, by_name: bool) -> None:
@@ -420,43 +485,76 @@ def _add_rows(out: _Collector, rows: Iterable[Any], match: MatchKind, reason: st
         out.add(row, match, reason, _name_key(row) if by_name else _activity_key(row))
 
 
-def _exact(session: Session, stmt: Select[Any], params: dict[str, Any], filters: SearchFilters) -> list[Any]:
-    return list(session.connection().execute(_filtered(stmt, filters), params).all())
-
-
-def _search_identifier(
+def _collect_identifiers(
     session: Session,
     identifiers: Sequence[tuple[IdentifierKind, str]],
+    fetched: list[list[Any]],
     filters: SearchFilters,
     out: _Collector,
 ) -> None:
-    for kind, value in identifiers:
-        if kind is IdentifierKind.CLIENT_NUMBER:
-            for row in _exact(session, _BY_CLIENT, {"v": value}, filters):
-                if row.merged_into_id is None:
-                    out.add(row, MatchKind.CLIENT_NUMBER, "Numéro client", _activity_key(row))
-                    continue
-                for survivor in _exact(session, _BY_ID, {"v": row.merged_into_id}, filters):
-                    out.add(
-                        survivor,
-                        MatchKind.CLIENT_NUMBER,
-                        f"Ancien numéro client {value} (dossier fusionné)",
-                        _activity_key(survivor),
-                    )
-        else:
-            for row in _exact(session, _BY_CONTRACT, {"v": value}, filters):
+    merged: list[tuple[str, int]] = []  # an old client number: its file lives on in the survivor's
+    for (kind, value), rows in zip(identifiers, fetched, strict=True):
+        for row in rows:
+            if kind is not IdentifierKind.CLIENT_NUMBER:
                 out.add(row, MatchKind.CONTRACT_NUMBER, f"Contrat {value}", _activity_key(row))
+            elif row.merged_into_id is None:
+                out.add(row, MatchKind.CLIENT_NUMBER, "Numéro client", _activity_key(row))
+            else:
+                merged.append((value, row.merged_into_id))
+    if not merged:
+        return
+    survivors = fetch(session, *(_query(_BY_ID, {"v": survivor}, filters) for _, survivor in merged))
+    for (value, _), rows in zip(merged, survivors, strict=True):
+        for row in rows:
+            reason = f"Ancien numéro client {value} (dossier fusionné)"
+            out.add(row, MatchKind.CLIENT_NUMBER, reason, _activity_key(row))
 
 
-_BY_EMAIL = _base().where(_c.email_key == bindparam("v"), _LIVE).order_by(*_BY_ACTIVITY)
-_BY_MOBILE = _base().where(_c.phone_mobile == bindparam("v"), _LIVE)
-_BY_HOME = _base().where(_c.phone_home == bindparam("v"), _LIVE)
-_BY_POSTCODE = (
+_BY_EMAIL = Prepared(_base().where(_c.email_key == bindparam("v"), _LIVE).order_by(*_BY_ACTIVITY))
+_BY_MOBILE = Prepared(_base().where(_c.phone_mobile == bindparam("v"), _LIVE))
+_BY_HOME = Prepared(_base().where(_c.phone_home == bindparam("v"), _LIVE))
+_BY_POSTCODE = Prepared(
     _base().where(_c.postcode == bindparam("v"), _LIVE).order_by(*_NAME_ORDER).limit(bindparam("n"))
 )
-_BY_IBAN_END = (
+_BY_IBAN_END = Prepared(
     _base().where(_c.iban_last4 == bindparam("v"), _LIVE).order_by(*_NAME_ORDER).limit(bindparam("n"))
 )
+_IBAN_OF = Prepared(select(_c.iban).where(_c.id == bindparam("v")))
+
+_MESSAGES = {
+    QueryKind.EMPTY: "Saisissez un nom, un numéro client ou de contrat, un e-mail, un téléphone ou un code postal.",
+    QueryKind.TOO_LONG: f"Recherche trop longue (plus de {MAX_QUERY_LENGTH} caractères) : rien n'a été cherché.",
+    QueryKind.UNRECOGNISED: "Saisie non reconnue : ni un nom, ni un numéro, ni un e-mail, ni un téléphone.",
+}
+
+
+def _first_round(
+    what: Classification, filters: SearchFilters, limit: int
+) -> tuple[list[Query], list[tuple[NameReading, str, Query]]]:
+    """The queries a search starts with (sent together), and for names their plan."""
+    n = {"n": limit + 1}
+    if what.kind is QueryKind.IDENTIFIER:
+        return [
+            _query(
+                _BY_CLIENT if kind is IdentifierKind.CLIENT_NUMBER else _BY_CONTRACT, {"v": value}, filters
+            )
+            for kind, value in what.identifiers
+        ], []
+    if what.kind is QueryKind.EMAIL:
+        return [_query(_BY_EMAIL, {"v": what.value}, filters)], []
+    if what.kind is QueryKind.PHONE:
+        return [
+            _query(_BY_MOBILE, {"v": what.value}, filters),
+            _query(_BY_HOME, {"v": what.value}, filters),
+        ], []
+    if what.kind is QueryKind.POSTCODE:
+        return [_query(_BY_POSTCODE, {"v": what.value, **n}, filters)], []
+    if what.kind is QueryKind.IBAN:
+        return [_query(_BY_IBAN_END, {"v": what.value, **n}, filters)], []
+    if what.kind is QueryKind.NAME:
+        plan = _name_plan(what.names, filters, limit)
+        return [query for _, _, query in plan], plan
+    return [], []
 
 
 def search(
@@ -466,61 +564,42 @@ def search(
     filters: SearchFilters = NO_FILTERS,
     limit: int = DEFAULT_LIMIT,
 ) -> SearchResult:
-    """Recognise what was typed and return the matching files, best first, each with why it matched."""
+    """Recognise what was typed and return the matching files, best first, each with why it matched.
+
+    The permission check comes first, on its own: nothing about customers is read for an agent it refuses.
+    The search's first queries then go together (one round trip on PostgreSQL).
+    """
     require(session, actor, Permission.CUSTOMER_VIEW)
     what = classify(text)
     out = _Collector(max(1, min(limit, 500)))
-    message: str | None = None
-    if what.kind is QueryKind.EMPTY:
-        message = (
-            "Saisissez un nom, un numéro client ou de contrat, un e-mail, un téléphone ou un code postal."
-        )
-    elif what.kind is QueryKind.TOO_LONG:
-        message = f"Recherche trop longue (plus de {MAX_QUERY_LENGTH} caractères) : rien n'a été cherché."
-    elif what.kind is QueryKind.UNRECOGNISED:
-        message = "Saisie non reconnue : ni un nom, ni un numéro, ni un e-mail, ni un téléphone."
-    elif what.kind is QueryKind.IDENTIFIER:
-        _search_identifier(session, what.identifiers, filters, out)
+    queries, plan = _first_round(what, filters, out.limit)
+    fetched = fetch(session, *queries) if queries else []
+    message = _MESSAGES.get(what.kind)
+    if what.kind is QueryKind.IDENTIFIER:
+        _collect_identifiers(session, what.identifiers, fetched, filters, out)
     elif what.kind is QueryKind.EMAIL:
-        _add_rows(
-            out,
-            _exact(session, _BY_EMAIL, {"v": what.value}, filters),
-            MatchKind.EMAIL,
-            "E-mail",
-            by_name=False,
-        )
+        _add_rows(out, fetched[0], MatchKind.EMAIL, "E-mail", by_name=False)
     elif what.kind is QueryKind.PHONE:
-        params = {"v": what.value}
-        _add_rows(
-            out,
-            _exact(session, _BY_MOBILE, params, filters),
-            MatchKind.PHONE,
-            "Téléphone mobile",
-            by_name=False,
-        )
-        _add_rows(
-            out, _exact(session, _BY_HOME, params, filters), MatchKind.PHONE, "Téléphone fixe", by_name=False
-        )
+        _add_rows(out, fetched[0], MatchKind.PHONE, "Téléphone mobile", by_name=False)
+        _add_rows(out, fetched[1], MatchKind.PHONE, "Téléphone fixe", by_name=False)
     elif what.kind is QueryKind.POSTCODE:
-        rows = _exact(session, _BY_POSTCODE, {"v": what.value, "n": out.limit + 1}, filters)
-        _add_rows(out, rows, MatchKind.POSTCODE, f"Code postal {what.value}", by_name=True)
+        _add_rows(out, fetched[0], MatchKind.POSTCODE, f"Code postal {what.value}", by_name=True)
     elif what.kind is QueryKind.IBAN:
-        rows = _exact(session, _BY_IBAN_END, {"v": what.value, "n": out.limit + 1}, filters)
+        rows = fetched[0]
         if what.full_iban is not None:
-            rows = [r for r in rows if _iban_of(session, r.id) == what.full_iban]
+            ibans = fetch(session, *((_IBAN_OF, {"v": row.id}) for row in rows))
+            rows = [
+                row for row, iban in zip(rows, ibans, strict=True) if iban and iban[0].iban == what.full_iban
+            ]
             reason = "IBAN complet"
         else:
             reason = f"IBAN se terminant par {what.value}"
         _add_rows(out, rows, MatchKind.IBAN, reason, by_name=True)
-    else:
-        _search_names(session, what.names, filters, out)
+    elif what.kind is QueryKind.NAME:
+        _collect_names(session, plan, fetched, filters, out)
     hits, more = out.result()
     if not hits and message is None:
         message = "Aucun dossier ne correspond."
     return SearchResult(
         text=text if isinstance(text, str) else "", kind=what.kind, hits=hits, message=message, more=more
     )
-
-
-def _iban_of(session: Session, customer_id: int) -> str | None:
-    return session.connection().execute(select(_c.iban).where(_c.id == customer_id)).scalar_one_or_none()

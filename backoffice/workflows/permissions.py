@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.errors import PermissionDenied
 from backoffice.models.staff import Agent, Role
+from backoffice.prepared import Prepared
 from backoffice.workflows.context import Actor
 
 
@@ -151,8 +152,8 @@ class AgentCheck:
 
 
 _a = Agent.__table__.c
-_AGENT_STATE = select(_a.username, _a.full_name, _a.role, _a.active, _a.locked_at).where(
-    _a.id == bindparam("id")
+_AGENT_STATE = Prepared(
+    select(_a.username, _a.full_name, _a.role, _a.active, _a.locked_at).where(_a.id == bindparam("id"))
 )
 
 
@@ -170,8 +171,9 @@ def require(
     Read afresh on every call, so a disabled agent is stopped at the next action, not at the next login.
     """
     session.info["actor"] = actor
-    # Core on the session's connection: no ORM entity, no autoflush (nothing depends on pending changes here).
-    row = session.connection().execute(_AGENT_STATE, {"id": actor.agent_id}).first()
+    # A prepared row on the session's connection: no ORM entity, no autoflush (nothing depends on pending
+    # changes here), and no statement machinery on the path of every action.
+    row = _AGENT_STATE.first(session, {"id": actor.agent_id})
 
     def refuse(message: str) -> PermissionDenied:
         return PermissionDenied(

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.fresh import fresh_output
+
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
@@ -76,3 +78,39 @@ def test_the_quick_schema_check_agrees_with_alembic(db) -> None:  # type: ignore
     finally:  # the PostgreSQL test database is shared by the next tests
         with db.engine.begin() as conn:
             conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{head}'")
+
+
+def test_the_login_window_loads_the_demo_logins_without_the_demo_builder() -> None:
+    """The hint under the login form must not import Faker and the generators while the agent types."""
+    code = (
+        "import sys; from backoffice.ui.app import login_hint; import backoffice.demo as d; "
+        "assert d.DEMO_AGENTS and d.DEMO_PASSWORD; print('faker' in sys.modules, 'backoffice.demo.build' in sys.modules)"
+    )
+    assert fresh_output(code) == ["False", "False"]
+
+
+def test_login_window_hint_and_warm_up(qtbot, db, agents) -> None:  # type: ignore[no-untyped-def]
+    """A local demo database gets the demo logins under the form; PySide6's types are warmed up meanwhile."""
+    from backoffice.models import Role
+    from backoffice.ui import app as shell
+    from backoffice.ui.operations import OperationRunner
+    from tests.conftest import add_agent
+
+    add_agent(db, "conseiller", Role.AGENT, "Claire Martin")
+    ops = OperationRunner(db)
+    dialog = shell.login_dialog(db, ops)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    warmed: list[bool] = []
+    shell.QtWarmup.then(lambda: warmed.append(shell.QtWarmup._done))
+    qtbot.waitUntil(lambda: bool(warmed), timeout=20000)
+    assert warmed == [True]
+    if db.dialect == "sqlite":
+        qtbot.waitUntil(dialog.hint.isVisible, timeout=20000)
+        assert dialog.hint.text().startswith("Base de démonstration — comptes : conseiller")
+        assert dialog.hint.text().endswith(" ; mot de passe : Demo-2026!")
+    else:  # a shared server is never a demo
+        ops.wait()
+        qtbot.wait(50)
+        assert not dialog.hint.isVisible()
+    ops.wait()

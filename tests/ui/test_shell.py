@@ -139,3 +139,41 @@ def test_new_work_is_announced_without_blocking(qtbot, ui_context, db, agents) -
     assert blocker.args == ["1 nouvelle demande d'approbation"]
     assert window.work_label.text() == "À traiter : 1 approbation"
     window.close()
+
+
+def test_the_agent_types_a_search_at_once_after_login(qtbot, ui_context) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    box = window.pages["lookup"].search_box
+    qtbot.waitUntil(box.hasFocus, timeout=5000)
+    with qtbot.waitSignal(window.pages["lookup"].result_painted, timeout=20000):
+        qtbot.keyClicks(window.focusWidget(), "martin")
+    assert box.text() == "martin"
+    assert list(window.pages) == ["lookup"]  # the other areas are built when first shown
+    window.close()
+    if window.notifier.listener is not None:  # PostgreSQL: LISTEN ends before the test database is dropped
+        window.notifier.listener.join(5)
+
+
+def test_typing_postpones_the_idle_lock(qtbot, ui_context) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    window = MainWindow(ui_context)
+    qtbot.addWidget(window)
+    window.show()
+    guard = window.idle_guard
+    limit = guard.limit
+    assert guard.watching
+    ui_context.clock.advance(limit - timedelta(minutes=1))
+    qtbot.keyClick(window.pages["lookup"].search_box, "a")
+    assert not guard.watching  # one input per check interval is enough: no Python for every other event
+    ui_context.clock.advance(timedelta(minutes=2))  # the limit has passed since login, not since the key
+    guard.check()
+    assert not window.is_locked and guard.watching
+    ui_context.clock.advance(limit)
+    guard.check()
+    assert window.is_locked
+    window.close()

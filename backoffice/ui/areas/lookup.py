@@ -285,6 +285,7 @@ class LookupPage(QWidget):
         self.ctx.ops.read(
             lambda s: lookup.search(s, actor, text, filters, limit),
             lambda result: self._show(sequence, result),
+            snapshot=False,  # independent statements: no transaction around a keystroke's search
             on_error=lambda exc: self._failed(sequence, exc),
         )
 

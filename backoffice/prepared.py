@@ -1,0 +1,174 @@
+"""Hot read statements run on the driver's cursor, compiled once per dialect.
+
+The search box and the permission check behind every action are point lookups where the database answers in
+tens of microseconds and SQLAlchemy's statement path (compiled-cache lookup, execution context, result
+metadata) costs several times that. A ``Prepared`` select is an ordinary Core ``select()`` compiled once; each
+run binds the parameters, executes on the session's own connection (same transaction, same pool) and applies
+the column types' own result processors, so rows come back exactly as through ``Connection.execute``.
+Driver errors are wrapped as SQLAlchemy wraps them, a lost connection is invalidated like SQLAlchemy does.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import CompoundSelect, Select, bindparam
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+#: What a prepared statement can be: a select, or a UNION of selects.
+Statement = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
+
+
+class _Compiled:
+    __slots__ = ("binds", "dialect", "error", "make_row", "positional", "processors", "sql", "types")
+
+    def __init__(self, stmt: Statement, dialect: Dialect) -> None:
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.positional = compiled.positional
+        types = {name: bind.type for bind, name in compiled.bind_names.items()}
+        defaults = {name: bind.effective_value for bind, name in compiled.bind_names.items()}
+        names = list(compiled.positiontup or ()) if compiled.positional else list(types)
+        self.binds: list[tuple[str, Any, Callable[[Any], Any] | None]] = [
+            (name, defaults.get(name), types[name].dialect_impl(dialect).bind_processor(dialect))
+            for name in names
+        ]
+        columns = list(stmt.selected_columns)
+        self.dialect = dialect
+        self.types = [column.type.dialect_impl(dialect) for column in columns]
+        # The result processors may depend on the type the driver reports (PostgreSQL numerics): known at the
+        # first execution, from the cursor's description.
+        self.processors: list[tuple[int, Callable[[Any], Any]]] | None = None
+        row_type: Any = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
+        self.make_row: Callable[[Any], Any] = row_type._make
+        self.error = dialect.loaded_dbapi.Error
+
+    def rows(self, fetched: list[Any], description: Any) -> list[Any]:
+        if self.processors is None:
+            self.processors = [
+                (i, processor)
+                for i, (type_, column) in enumerate(zip(self.types, description, strict=True))
+                if (processor := type_.result_processor(self.dialect, column[1])) is not None
+            ]
+        make = self.make_row
+        if not self.processors:
+            return [make(row) for row in fetched]
+        out = []
+        for row in fetched:
+            values = list(row)
+            for i, process in self.processors:
+                values[i] = process(values[i])
+            out.append(make(values))
+        return out
+
+    def arguments(self, params: Mapping[str, Any]) -> Any:
+        values = []
+        for name, default, processor in self.binds:
+            value = params.get(name, default)
+            values.append(processor(value) if processor is not None else value)
+        if self.positional:
+            return tuple(values)
+        return {name: value for (name, _, _), value in zip(self.binds, values, strict=True)}
+
+
+class Prepared:
+    """A Core select to run many times with different parameters (see the module's docstring)."""
+
+    def __init__(self, stmt: Statement) -> None:
+        self.stmt = stmt
+        self._compiled: dict[str, _Compiled] = {}
+
+    def compiled(self, dialect: Dialect) -> _Compiled:
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = self._compiled[dialect.name] = _Compiled(self.stmt, dialect)
+        return compiled
+
+    def all(self, session: Session, params: Mapping[str, Any]) -> list[Any]:
+        return fetch(session, (self, params))[0]
+
+    def first(self, session: Session, params: Mapping[str, Any]) -> Any:
+        rows = self.all(session, params)
+        return rows[0] if rows else None
+
+
+Query = tuple[Prepared | Statement, Mapping[str, Any]]
+
+
+def fetch(session: Session, *queries: Query) -> list[list[Any]]:
+    """The rows of each query, in order. On PostgreSQL the prepared ones go in one round trip (psycopg's
+    pipeline mode); a plain ``Select`` (a statement built for this call) runs through SQLAlchemy.
+    """
+    connection = session.connection()
+    if connection.dispatch.before_cursor_execute or connection.dispatch.after_cursor_execute:
+        # Someone watches the statements (a test counting queries, a benchmark recording them): let them see
+        # these go through SQLAlchemy's own path, with the same SQL.
+        return [
+            list(connection.execute(q.stmt if isinstance(q, Prepared) else q, params))
+            for q, params in queries
+        ]
+    dialect = connection.dialect
+    results: list[list[Any] | None] = [None] * len(queries)
+    driver: list[tuple[int, _Compiled, Any]] = []
+    for i, (query, params) in enumerate(queries):
+        if isinstance(query, Prepared):
+            compiled = query.compiled(dialect)
+            driver.append((i, compiled, compiled.arguments(params)))
+        else:
+            results[i] = list(connection.execute(query, params))
+    if driver:
+        dbapi_connection: Any = connection.connection.dbapi_connection
+        together = len(driver) > 1 and dialect.name == "postgresql"
+        cursors = [dbapi_connection.cursor() for _ in driver]
+        try:
+            if together:
+                with dbapi_connection.pipeline():
+                    for cursor, (_, compiled, arguments) in zip(cursors, driver, strict=True):
+                        cursor.execute(compiled.sql, arguments)
+                fetched = [(cursor.fetchall(), cursor.description) for cursor in cursors]
+            else:  # each statement read to its end before the next starts (SQLite keeps no statement open)
+                fetched = []
+                for cursor, (_, compiled, arguments) in zip(cursors, driver, strict=True):
+                    cursor.execute(compiled.sql, arguments)
+                    fetched.append((cursor.fetchall(), cursor.description))
+        except driver[0][1].error as error:
+            _, compiled, arguments = driver[0]
+            lost = dialect.is_disconnect(error, dbapi_connection, cursors[0])
+            if lost:
+                connection.invalidate(error)
+            raise DBAPIError.instance(
+                compiled.sql, arguments, error, compiled.error, connection_invalidated=lost, dialect=dialect
+            ) from error
+        finally:
+            for cursor in cursors:
+                cursor.close()
+        for (i, compiled, _), (rows, description) in zip(driver, fetched, strict=True):
+            results[i] = compiled.rows(rows, description)
+    return results  # type: ignore[return-value]
+
+
+class PreparedIn:
+    """A family of prepared selects with an ``IN`` list, one per number of placeholders.
+
+    ``build`` receives the placeholders for the list. A list is bound to the next power of two placeholders,
+    its last value repeated (an IN list is a set: same rows), so a handful of statements serve every length.
+    """
+
+    def __init__(self, build: Callable[[list[Any]], Statement]) -> None:
+        self._build = build
+        self._by_count: dict[int, Prepared] = {}
+
+    def query(self, values: Sequence[Any], params: Mapping[str, Any] | None = None) -> Query:
+        if not values:
+            raise ValueError("an IN list needs at least one value")
+        count = 1 << (len(values) - 1).bit_length()
+        prepared = self._by_count.get(count)
+        if prepared is None:
+            placeholders: list[Any] = [bindparam(f"in_{i}") for i in range(count)]
+            prepared = self._by_count[count] = Prepared(self._build(placeholders))
+        bound = {f"in_{i}": values[min(i, len(values) - 1)] for i in range(count)}
+        return (prepared, {**(params or {}), **bound})

@@ -1,0 +1,218 @@
+"""The search box's read path: prepared statements on the driver, kept sessions without a transaction."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import bindparam, create_engine, event, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
+
+from backoffice import db as db_module
+from backoffice.db import Database
+from backoffice.errors import DatabaseUnavailable, PermissionDenied
+from backoffice.models import Customer
+from backoffice.prepared import Prepared, fetch
+from backoffice.workflows.context import Actor
+from backoffice.workflows.lookup import search
+from tests.factories import make_customer
+
+_c = Customer.__table__.c
+_BY_POSTCODE = Prepared(
+    select(_c.id, _c.civility, _c.birth_date, _c.last_activity_at, _c.last_name)
+    .where(_c.postcode == bindparam("pc"))
+    .order_by(_c.id)
+    .limit(bindparam("n"))
+)
+
+
+def test_prepared_rows_are_the_rows_sqlalchemy_returns(db: Database) -> None:
+    with db.write() as s:
+        for i in range(3):
+            make_customer(s, postcode="93130", last_name=f"Nom{i}")
+    with db.read() as s:
+        prepared = _BY_POSTCODE.all(s, {"pc": "93130", "n": 2})
+        core = s.connection().execute(_BY_POSTCODE.stmt, {"pc": "93130", "n": 2}).all()
+    assert len(prepared) == 2
+    assert [tuple(r) for r in prepared] == [tuple(r) for r in core]
+    first = prepared[0]
+    assert first.last_activity_at.tzinfo is not None  # the column type's processors ran (aware UTC)
+    assert type(first.civility) is type(core[0].civility)  # enum members, not raw strings
+
+
+def test_prepared_statement_is_seen_by_statement_listeners(db: Database) -> None:
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, _params, _ctx, _many):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with db.read(snapshot=False) as s:
+            _BY_POSTCODE.all(s, {"pc": "00000", "n": 1})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert any("customer.postcode" in statement for statement in seen)
+
+
+def test_prepared_driver_error_is_wrapped_like_sqlalchemy(db: Database) -> None:
+    """The same exception class as SQLAlchemy's own path, so callers and ``db.read`` handle it the same way."""
+    broken = Prepared(
+        select(text("no_such_column")).select_from(Customer.__table__).where(_c.id == bindparam("i"))
+    )
+    with db.engine.connect() as conn, pytest.raises(DBAPIError) as core:
+        conn.execute(broken.stmt, {"i": 1})
+    with pytest.raises((DBAPIError, DatabaseUnavailable)) as prepared, db.read() as s:
+        broken.all(s, {"i": 1})
+    wrapped = prepared.value if isinstance(prepared.value, DBAPIError) else prepared.value.__cause__
+    assert type(wrapped) is type(core.value)
+
+
+def test_search_session_is_kept_between_searches_and_holds_no_transaction(
+    db: Database, agents: dict[str, Actor]
+) -> None:
+    with db.read(snapshot=False) as first:
+        search(first, agents["agent"], "Zébulon")
+    with db.write() as s:  # another agent creates the file meanwhile (SQLite: a writer is not blocked)
+        make_customer(s, last_name="Zébulon")
+    with db.read(snapshot=False) as second:
+        found = search(second, agents["agent"], "zebulon")
+    assert second is first  # same session, same connection: no pool round on each keystroke
+    assert len(found.hits) == 1  # the file created after the first search, found by the kept session
+
+
+def test_overlapping_searches_get_their_own_sessions_and_few_are_kept(db: Database) -> None:
+    """A search still running when the next keystroke's starts: two sessions; afterwards only a few connections
+    stay with the search box, whatever the number of worker threads that ran searches."""
+    started, release = threading.Barrier(5), threading.Event()  # four searches and this test
+    sessions = []
+
+    def look() -> None:
+        with db.read(snapshot=False) as s:
+            s.connection()
+            sessions.append(s)
+            started.wait(5)
+            release.wait(5)
+
+    workers = [threading.Thread(target=look) for _ in range(4)]
+    for w in workers:
+        w.start()
+    started.wait(5)
+    assert db.engine.pool.checkedout() == 4  # type: ignore[attr-defined]
+    release.set()
+    for w in workers:
+        w.join()
+    assert len({id(s) for s in sessions}) == 4
+    assert db.engine.pool.checkedout() == db_module.KEPT_LOOKUPS  # type: ignore[attr-defined]
+
+
+def test_search_session_refuses_to_write_and_is_replaced(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.read(snapshot=False) as s:
+        s.add(Customer(last_name="Jamais"))
+    with db.read(snapshot=False) as again:
+        assert again is not s
+    with db.read() as s:
+        assert s.execute(select(Customer).where(Customer.last_name == "Jamais")).first() is None
+
+
+def test_refused_search_is_audited_and_session_replaced(db: Database, agents: dict[str, Actor]) -> None:
+    with db.read(snapshot=False) as kept:
+        pass
+    stranger = Actor(agents["agent"].agent_id, "someone.else", "Inconnu", agents["agent"].role)
+    with pytest.raises(PermissionDenied), db.read(snapshot=False) as s:
+        search(s, stranger, "dupont")
+    assert s is kept
+    with db.read(snapshot=False) as again:
+        assert again is not kept
+    with db.read() as s:
+        count = s.execute(text("SELECT count(*) FROM audit_record WHERE outcome = 'refused'")).scalar_one()
+    assert count >= 1
+
+
+def test_idle_search_session_is_replaced(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    with db.read(snapshot=False) as first:
+        pass
+    monkeypatch.setattr(db_module, "IDLE_PING_SECONDS", -1.0)
+    with db.read(snapshot=False) as second:
+        pass
+    assert second is not first
+
+
+def test_dispose_closes_kept_search_sessions(db: Database) -> None:
+    with db.read(snapshot=False) as s:
+        s.connection()
+    assert db.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+    db.dispose()
+    assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def _terminate(db: Database, pid: int) -> None:
+    """What a server restart does to a connection, from a connection outside the application's pool."""
+    admin = create_engine(db.engine.url, poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+
+
+ON_POSTGRESQL = pytest.mark.parametrize(
+    "db", ["postgresql"], indirect=True
+)  # SQLite has no connection to lose
+
+
+@ON_POSTGRESQL
+def test_postgresql_connection_dropped_while_idle_is_replaced(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server restart or network cut between two actions costs the agent no error."""
+    with db.read() as s:
+        pid = s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    _terminate(db, pid)
+    monkeypatch.setattr(db_module, "IDLE_PING_SECONDS", -1.0)
+    with db.read() as s:
+        assert s.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+
+
+@ON_POSTGRESQL
+def test_lost_connection_in_a_search_gives_french_message_then_recovers(
+    db: Database, agents: dict[str, Actor]
+) -> None:
+    with db.read(snapshot=False) as s:
+        pid = s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    _terminate(db, pid)
+    with pytest.raises(DatabaseUnavailable), db.read(snapshot=False) as s:
+        search(s, agents["agent"], "TI0000000001")
+    with db.read(snapshot=False) as s:
+        assert search(s, agents["agent"], "TI0000000001").kind.value == "identifier"
+
+
+def test_queries_fetched_together_come_back_in_order(db: Database) -> None:
+    """On PostgreSQL in one round trip (pipeline), on SQLite one after the other: the same rows either way."""
+    with db.write() as s:
+        for postcode in ("93130", "93130", "75011"):
+            make_customer(s, postcode=postcode)
+    filtered = _BY_POSTCODE.stmt.where(_c.last_name.is_not(None))  # a statement built for the call
+    with db.read(snapshot=False) as s:
+        together = fetch(
+            s,
+            (_BY_POSTCODE, {"pc": "93130", "n": 5}),
+            (filtered, {"pc": "75011", "n": 5}),
+            (_BY_POSTCODE, {"pc": "00000", "n": 5}),
+        )
+        apart = [
+            _BY_POSTCODE.all(s, {"pc": "93130", "n": 5}),
+            list(s.connection().execute(filtered, {"pc": "75011", "n": 5})),
+            [],
+        ]
+    assert [len(rows) for rows in together] == [2, 1, 0]
+    assert [[tuple(r) for r in rows] for rows in together] == [[tuple(r) for r in rows] for rows in apart]
+
+
+def test_error_among_queries_fetched_together_is_wrapped(db: Database) -> None:
+    broken = Prepared(
+        select(text("no_such_column")).select_from(Customer.__table__).where(_c.id == bindparam("i"))
+    )
+    with pytest.raises((DBAPIError, DatabaseUnavailable)), db.read(snapshot=False) as s:
+        fetch(s, (_BY_POSTCODE, {"pc": "93130", "n": 5}), (broken, {"i": 1}))
+    with db.read(snapshot=False) as s:  # the next search works
+        assert fetch(s, (_BY_POSTCODE, {"pc": "93130", "n": 5})) == [[]]
