@@ -14,7 +14,7 @@ from backoffice.db import Database
 from backoffice.errors import PermissionDenied
 from backoffice.models import AuditRecord, Claim, Priority
 from backoffice.workflows import claims
-from backoffice.workflows.claims import QueueFilter
+from backoffice.workflows.claims import ClaimRef, QueueFilter
 from tests.claims.builders import contract_number, declare
 
 
@@ -27,6 +27,15 @@ def _retriage_summaries(db: Database) -> list[str]:
                 .order_by(AuditRecord.seq)
             ).scalars()
         )
+
+
+def _three_claims_in_two_batches_after_a_rule_change(db: Database, agents) -> list[ClaimRef]:
+    refs = [
+        declare(db, agents["agent"], contract_number(db), estimated_amount=Decimal(9000)) for _ in range(3)
+    ]
+    db.settings.claims.high_amount_flag = Decimal("5000")  # every result changes
+    db.settings.claims.retriage_batch_size = 2
+    return refs
 
 
 def test_rewritten_claims_read_back_as_the_engine_computed_them(db: Database, agents, handler, clock) -> None:
@@ -79,11 +88,7 @@ def test_a_claim_saved_between_the_read_and_the_write_keeps_the_handlers_save(
     db: Database, agents, handler, monkeypatch
 ) -> None:
     """The pipeline reads a batch in one transaction and writes it in another: a save in between wins."""
-    refs = [
-        declare(db, agents["agent"], contract_number(db), estimated_amount=Decimal(9000)) for _ in range(3)
-    ]
-    db.settings.claims.high_amount_flag = Decimal("5000")
-    db.settings.claims.retriage_batch_size = 2
+    refs = _three_claims_in_two_batches_after_a_rule_change(db, agents)
     engine_run = claims._run_rules
 
     def handler_saves_meanwhile(gathered, settings):
@@ -108,11 +113,7 @@ def test_a_claim_saved_between_the_read_and_the_write_keeps_the_handlers_save(
 def test_a_failed_write_stops_the_run_and_keeps_the_batches_already_written(
     db: Database, agents, handler, monkeypatch
 ) -> None:
-    refs = [
-        declare(db, agents["agent"], contract_number(db), estimated_amount=Decimal(9000)) for _ in range(3)
-    ]
-    db.settings.claims.high_amount_flag = Decimal("5000")
-    db.settings.claims.retriage_batch_size = 2
+    refs = _three_claims_in_two_batches_after_a_rule_change(db, agents)
     write = claims._write_retriage
 
     def fails_on_the_second_batch(session, actor, plan):

@@ -1,7 +1,7 @@
 """claims re-triage: PostgreSQL leaves half of each claim page free, so rewriting a triage is a HOT update
 
 Revision ID: 0014_claims_retriage
-Revises: 0011_claims_perf
+Revises: 0015_lookup_covering (first written on 0011_claims_perf, re-chained after main gained 0015)
 
 A re-triage after a rule change rewrites the triage of every open claim (a 1.8 KB row). On full pages each new
 row version goes to another page and all ten claim indexes get a new entry; with room left on the page and no
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0014_claims_retriage"
-down_revision: str | None = "0011_claims_perf"
+down_revision: str | None = "0015_lookup_covering"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
