@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import String, Table, and_, bindparam, literal, or_, select, union_all, update
+from sqlalchemy import Select, String, Table, and_, bindparam, literal, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
 from backoffice.checks.bank import mask_iban
@@ -531,52 +531,33 @@ def letters_section(session: Session, customer_id: int, offset: int = 0, limit: 
     return Section(_letter_views(rows, {}), more)
 
 
+def _history(base: Select[*tuple[Any, ...]], owner: Any, at: Any, before: bool) -> PreparedIn:
+    """One history of a file (and of the files merged into it), newest first, optionally before a moment."""
+    older = (at < bindparam("before"),) if before else ()
+    return PreparedIn(
+        lambda ids: base.where(owner.in_(ids), *older).order_by(at.desc()).limit(bindparam("limit"))
+    )
+
+
 def _timeline_statements(before: bool) -> tuple[PreparedIn, ...]:
-    """The four histories of a file (and of the files merged into it), each newest first."""
-    after = {
-        "audit": AuditRecord.at < bindparam("before"),
-        "lock": LockEvent.occurred_at < bindparam("before"),
-        "claim": ClaimTransition.at < bindparam("before"),
-        "letter": Letter.created_at < bindparam("before"),
-    }
-
-    def older(source: str) -> tuple[Any, ...]:
-        return (after[source],) if before else ()
-
+    transitions = select(ClaimTransition.at, ClaimTransition.to_status, Claim.number).join(
+        Claim, Claim.id == ClaimTransition.claim_id
+    )
     return (
-        PreparedIn(
-            lambda ids: (
-                select(AuditRecord.at, AuditRecord.summary, AuditRecord.actor_username)
-                .where(AuditRecord.customer_id.in_(ids), *older("audit"))
-                .order_by(AuditRecord.at.desc())
-                .limit(bindparam("limit"))
-            )
+        _history(
+            select(AuditRecord.at, AuditRecord.summary, AuditRecord.actor_username),
+            AuditRecord.customer_id,
+            AuditRecord.at,
+            before,
         ),
-        PreparedIn(
-            lambda ids: (
-                select(LockEvent.occurred_at, LockEvent.reason, LockEvent.unlocked_at)
-                .where(LockEvent.customer_id.in_(ids), *older("lock"))
-                .order_by(LockEvent.occurred_at.desc())
-                .limit(bindparam("limit"))
-            )
+        _history(
+            select(LockEvent.occurred_at, LockEvent.reason, LockEvent.unlocked_at),
+            LockEvent.customer_id,
+            LockEvent.occurred_at,
+            before,
         ),
-        PreparedIn(
-            lambda ids: (
-                select(ClaimTransition.at, ClaimTransition.to_status, Claim.number)
-                .join(Claim, Claim.id == ClaimTransition.claim_id)
-                .where(Claim.customer_id.in_(ids), *older("claim"))
-                .order_by(ClaimTransition.at.desc())
-                .limit(bindparam("limit"))
-            )
-        ),
-        PreparedIn(
-            lambda ids: (
-                select(Letter.created_at, Letter.reference)
-                .where(Letter.customer_id.in_(ids), *older("letter"))
-                .order_by(Letter.created_at.desc())
-                .limit(bindparam("limit"))
-            )
-        ),
+        _history(transitions, Claim.customer_id, ClaimTransition.at, before),
+        _history(select(Letter.created_at, Letter.reference), Letter.customer_id, Letter.created_at, before),
     )
 
 
