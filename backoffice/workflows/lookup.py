@@ -406,6 +406,8 @@ def _collect_names(
     filters: SearchFilters,
     out: _Collector,
 ) -> None:
+    candidates = fetched[len(plan) :] or None  # the typo candidates, when read with the first round
+    fetched = fetched[: len(plan)]
     found = 0
     by_reading: dict[NameReading, list[Any]] = {}
     for (reading, shape, _), rows in zip(plan, fetched, strict=True):
@@ -424,18 +426,31 @@ def _collect_names(
             else:
                 out.add(row, MatchKind.NAME_PREFIX, f"Début du nom{with_first}", _name_key(row))
     if found < out.limit:
-        _collect_typos(session, list(by_reading), filters, out)
+        _collect_typos(session, list(by_reading), filters, out, candidates)
+
+
+def _typo_lasts(readings: Sequence[NameReading]) -> list[str]:
+    return list(dict.fromkeys(r.last for r in readings if _typo_allowed(r.last)))
+
+
+def _terms_queries(lasts: list[str]) -> list[Query]:
+    return [_TERMS.query(sorted(deletion_variants(last))) for last in lasts]
 
 
 def _collect_typos(
-    session: Session, readings: list[NameReading], filters: SearchFilters, out: _Collector
+    session: Session,
+    readings: list[NameReading],
+    filters: SearchFilters,
+    out: _Collector,
+    candidates: list[list[Any]] | None,
 ) -> None:
-    """Names one letter away, for every reading at once: their candidate names in one round trip, then the
-    customers bearing them in another."""
-    lasts = list(dict.fromkeys(r.last for r in readings if _typo_allowed(r.last)))
+    """Names one letter away, for every reading at once: their candidate names in one round trip (or already
+    read with the first round, ``candidates``), then the customers bearing them in another."""
+    lasts = _typo_lasts(readings)
     if not lasts:
         return
-    queries = [_TERMS.query(sorted(deletion_variants(last))) for last in lasts]
+    if candidates is None:
+        candidates = fetch(session, *_terms_queries(lasts))
     terms_of = {
         last: sorted(
             {
@@ -444,7 +459,7 @@ def _collect_typos(
                 if row.term != last and not row.term.startswith(last) and within_one_edit(row.term, last)
             }
         )
-        for last, rows in zip(lasts, fetch(session, *queries), strict=True)
+        for last, rows in zip(lasts, candidates, strict=True)
     }
     typo_readings = [r for r in readings if terms_of.get(r.last)]
     fetched = fetch(
@@ -529,9 +544,13 @@ _MESSAGES = {
 
 
 def _first_round(
-    what: Classification, filters: SearchFilters, limit: int
+    what: Classification, filters: SearchFilters, limit: int, speculate: bool
 ) -> tuple[list[Query], list[tuple[NameReading, str, Query]]]:
-    """The queries a search starts with (sent together), and for names their plan."""
+    """The queries a search starts with (sent together), and for names their plan.
+
+    With ``speculate``, a name search also asks for its typo candidates (primary-key lookups) up front: on
+    PostgreSQL that saves a round trip whenever the exact and starting names leave room for typos.
+    """
     n = {"n": limit + 1}
     if what.kind is QueryKind.IDENTIFIER:
         return [
@@ -553,7 +572,10 @@ def _first_round(
         return [_query(_BY_IBAN_END, {"v": what.value, **n}, filters)], []
     if what.kind is QueryKind.NAME:
         plan = _name_plan(what.names, filters, limit)
-        return [query for _, _, query in plan], plan
+        queries = [query for _, _, query in plan]
+        if speculate:
+            queries += _terms_queries(_typo_lasts(what.names))
+        return queries, plan
     return [], []
 
 
@@ -572,7 +594,8 @@ def search(
     require(session, actor, Permission.CUSTOMER_VIEW)
     what = classify(text)
     out = _Collector(max(1, min(limit, 500)))
-    queries, plan = _first_round(what, filters, out.limit)
+    speculate = session.connection().dialect.name == "postgresql"  # where a round trip costs more than SQL
+    queries, plan = _first_round(what, filters, out.limit, speculate)
     fetched = fetch(session, *queries) if queries else []
     message = _MESSAGES.get(what.kind)
     if what.kind is QueryKind.IDENTIFIER:
