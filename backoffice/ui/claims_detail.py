@@ -153,6 +153,7 @@ class ClaimDetailView(QWidget):
         self.building = IdleSlices(
             [
                 partial(self._add_tab, self._triage_tab, "&Tri"),
+                self._add_findings,  # the triage tab's two halves in two slices: each stall stays short
                 partial(self._add_tab, self._appraisal_tab, "&Expertise"),
                 partial(self._add_tab, self._indemnity_tab, "&Indemnité"),
                 partial(self._add_tab, self._history_tab, "&Historique"),
@@ -180,17 +181,6 @@ class ClaimDetailView(QWidget):
     def _triage_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.findings = QTableWidget(0, 3)
-        self.findings.setObjectName("triageFindings")
-        self.findings.setHorizontalHeaderLabels(["Partie", "Règle", "Résultat"])
-        self.findings.verticalHeader().setVisible(False)
-        self.findings.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.findings.setWordWrap(True)
-        header = self.findings.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.findings.setMinimumHeight(110)  # three findings at least; the tab scrolls on a shorter screen
         box = QGroupBox("Valider le tri (modifier un résultat demande un motif)")
         form = QFormLayout(box)
         self.priority = QComboBox()
@@ -223,8 +213,24 @@ class ClaimDetailView(QWidget):
         # The decision first, the reasons below it: on a laptop screen "Valider le tri" stays in sight.
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(box)
-        layout.addWidget(self.findings, 1)
+        self.triage_layout = layout
         return page
+
+    def _add_findings(self) -> None:
+        """The rules' findings under the decision (built in a slice of its own)."""
+        self.findings = QTableWidget(0, 3)
+        self.findings.setObjectName("triageFindings")
+        self.findings.setHorizontalHeaderLabels(["Partie", "Règle", "Résultat"])
+        self.findings.verticalHeader().setVisible(False)
+        self.findings.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.findings.setWordWrap(True)
+        header = self.findings.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.findings.setMinimumHeight(110)  # three findings at least; the tab scrolls on a shorter screen
+        self.triage_layout.addWidget(self.findings, 1)
+        self.findings.ensurePolished()
 
     def _appraisal_tab(self) -> QWidget:
         page = QWidget()
