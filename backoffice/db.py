@@ -273,16 +273,26 @@ class Database:
                 yield session
             return
         session = (self._report_factory if replica else self._read_factory)()
-        try:
+        with self._closed_on_error(session):
             yield session
+        session.close()  # releases the connection (rolled back) without expiring loaded objects
+
+    @contextmanager
+    def _closed_on_error(self, session: Session) -> Iterator[None]:
+        """A read that fails leaves nothing open: a refusal is audited like a refused change, a database error
+        becomes its French message."""
+        try:
+            yield
         except Refused as refusal:
             session.close()
-            self._audit_refusal(session, refusal)  # a refused look is audited like a refused change
+            self._audit_refusal(session, refusal)
             raise
         except OperationalError as exc:
+            session.close()
             raise translate_db_error(exc, self.url) from exc
-        finally:
-            session.close()  # releases the connection (rolled back) without expiring loaded objects
+        except BaseException:
+            session.close()
+            raise
 
     @contextmanager
     def _lookup(self) -> Iterator[Session]:
@@ -307,18 +317,8 @@ class Database:
             old.close()
         if session is None:
             session = self._lookup_factory()
-        try:
+        with self._closed_on_error(session):
             yield session
-        except Refused as refusal:
-            session.close()
-            self._audit_refusal(session, refusal)
-            raise
-        except OperationalError as exc:
-            session.close()
-            raise translate_db_error(exc, self.url) from exc
-        except BaseException:
-            session.close()
-            raise
         if session.new or session.dirty or session.deleted:
             session.close()
             raise RuntimeError("a lookup session must not change anything")  # a programming error

@@ -367,16 +367,22 @@ def _typo_names(with_first: bool) -> PreparedIn:
 _TYPO_STATEMENTS = {with_first: _typo_names(with_first) for with_first in (False, True)}
 
 
-def _name_query(
-    reading: NameReading, filters: SearchFilters, limit: int, shape: str, terms: list[str] | None = None
-) -> Query:
+def _name_params(reading: NameReading, limit: int) -> dict[str, Any]:
     params: dict[str, Any] = {"n": limit + 1}
     if reading.first:
         params.update(first_lo=reading.first, first_hi=reading.first + _PREFIX_END)
-    if terms is not None:
-        return _filtered(_TYPO_STATEMENTS[bool(reading.first)].query(terms, params), filters)
-    params.update(lo=reading.last, hi=reading.last + _PREFIX_END)
+    return params
+
+
+def _name_query(reading: NameReading, filters: SearchFilters, limit: int, shape: str) -> Query:
+    params = {**_name_params(reading, limit), "lo": reading.last, "hi": reading.last + _PREFIX_END}
     return _query(_NAME_STATEMENTS[(shape, bool(reading.first))], params, filters)
+
+
+def _typo_query(reading: NameReading, filters: SearchFilters, limit: int, terms: list[str]) -> Query:
+    """Customers bearing one of ``terms``, the names one edit away from the reading's last name."""
+    prepared = _TYPO_STATEMENTS[bool(reading.first)]
+    return _filtered(prepared.query(terms, _name_params(reading, limit)), filters)
 
 
 def _name_plan(
@@ -451,20 +457,9 @@ def _collect_typos(
         return
     if candidates is None:
         candidates = fetch(session, *_terms_queries(lasts))
-    terms_of = {
-        last: sorted(
-            {
-                row.term
-                for row in rows
-                if row.term != last and not row.term.startswith(last) and within_one_edit(row.term, last)
-            }
-        )
-        for last, rows in zip(lasts, candidates, strict=True)
-    }
+    terms_of = {last: _one_edit_away(last, rows) for last, rows in zip(lasts, candidates, strict=True)}
     typo_readings = [r for r in readings if terms_of.get(r.last)]
-    fetched = fetch(
-        session, *(_name_query(r, filters, out.limit, "typo", terms_of[r.last]) for r in typo_readings)
-    )
+    fetched = fetch(session, *(_typo_query(r, filters, out.limit, terms_of[r.last]) for r in typo_readings))
     for reading, rows in zip(typo_readings, fetched, strict=True):
         with_first = " et prénom" if reading.first else ""
         for row in rows:
@@ -476,23 +471,20 @@ def _collect_typos(
             )
 
 
-def _typo_allowed(last: str) -> bool:
-    """Only a one-word name is forgiven a typo: "d_pont" is the words "d pont", not "dupont" with a joker."""
-    return MIN_TYPO_LENGTH <= len(last) <= 80 and " " not in last
-
-
-def typo_terms(session: Session, last: str) -> list[str]:
-    """Distinct last names one edit away from ``last`` (not ``last`` itself, nor names it starts)."""
-    if not _typo_allowed(last):
-        return []
-    (rows,) = fetch(session, _TERMS.query(sorted(deletion_variants(last))))
+def _one_edit_away(last: str, candidates: list[Any]) -> list[str]:
+    """The distinct names among the candidates one edit away from ``last`` (not itself, nor names it starts)."""
     return sorted(
         {
             r.term
-            for r in rows
+            for r in candidates
             if r.term != last and not r.term.startswith(last) and within_one_edit(r.term, last)
         }
     )
+
+
+def _typo_allowed(last: str) -> bool:
+    """Only a one-word name is forgiven a typo: "d_pont" is the words "d pont", not "dupont" with a joker."""
+    return MIN_TYPO_LENGTH <= len(last) <= 80 and " " not in last
 
 
 def _add_rows(out: _Collector, rows: Iterable[Any], match: MatchKind, reason: str, *, by_name: bool) -> None:
