@@ -248,6 +248,7 @@ def child(
     if trace is not None:
         trace.dispatch(False)
         figures["trace"] = trace.report()
+        figures["trace_classes"] = trace.classes(("typing", "search", "queue"), 50.0)
     claims_window.close()
     ops.wait()
     db.dispose()
@@ -333,6 +334,14 @@ def main() -> None:
         )
         for line in figures.get("trace", ()):
             print(line)
+    if args.trace is not None:
+        tally: dict[str, list[float]] = {}
+        for r in runs:
+            for phase, gap, cause in r["trace_classes"]:
+                tally.setdefault(f"{phase}: {cause}", []).append(gap)
+        print("blocages ≥ 50 ms (saisie, recherches, file) par cause :")
+        for cause, gaps in sorted(tally.items()):
+            print(f"  {cause} : {len(gaps)} ({', '.join(f'{g:.0f}' for g in sorted(gaps))} ms)")
     start = statistics.median(r["start_s"] for r in runs)
     login = statistics.median(r["login_s"] for r in runs)
     rss = max(r["rss_mb"] for r in runs)

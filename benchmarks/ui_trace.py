@@ -145,6 +145,41 @@ class Trace(QObject):
             self.gaps.append((phase, started, ended, gui, other))
         self._last_cpu = cpu
 
+    def classify(self, start: float, end: float, gui: float, other: float) -> str:
+        """The main cause of one gap, from what overlapped it (the first rule that holds)."""
+        span = end - start
+        within: dict[str, float] = defaultdict(float)
+        for s, e, thread, label in self.events:
+            overlap = min(e, end) - max(s, start)
+            if overlap <= 0:
+                continue
+            if label.startswith("gc gen"):
+                within[label.split(" (")[0]] += overlap
+            elif thread == "gui" and ("idle slice" in label or label.endswith("_slice")):
+                within["slices"] += overlap
+            elif thread == "gui" and label.startswith("callback"):
+                within[label] += overlap
+        collections = {k: v for k, v in within.items() if k.startswith("gc gen")}
+        if collections and max(collections.values()) >= 0.4 * span:
+            return f"collector ({max(collections, key=lambda k: collections[k])[3:]})"
+        if within["slices"] >= 0.4 * span:
+            return "idle slices"
+        if gui + other < 0.5 * span:
+            return "process not running (machine load)"
+        if gui < 0.4 * span and other >= 0.3 * span:
+            return "a worker holding the interpreter lock"
+        callbacks = {k: v for k, v in within.items() if k.startswith("callback")}
+        if callbacks and max(callbacks.values()) >= 0.4 * span:
+            return f"operation result ({max(callbacks, key=lambda k: callbacks[k])[9:]})"
+        return "Qt on the GUI thread (paint, layout, events)"
+
+    def classes(self, phases: tuple[str, ...], at_least_ms: float) -> list[tuple[str, float, str]]:
+        return [
+            (phase, end - start, self.classify(start, end, gui, other))
+            for phase, start, end, gui, other in self.gaps
+            if phase in phases and end - start >= at_least_ms
+        ]
+
     def report(self) -> list[str]:
         lines = ["  collector: " + " ; ".join(self.census)]
         lines.append(
@@ -154,7 +189,7 @@ class Trace(QObject):
         for phase, start, end, gui, other in self.gaps:
             lines.append(
                 f"  gap {end - start:.0f} ms in {phase} at +{start:.0f} (GUI CPU {gui:.0f} ms, "
-                f"other threads {other:.0f} ms)"
+                f"other threads {other:.0f} ms) → {self.classify(start, end, gui, other)}"
             )
             small: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
             for s, e, thread, label in sorted(self.events):

@@ -149,7 +149,13 @@ class IdleSlices(QObject):
 
     def start(self) -> None:
         if self.steps:
-            self.timer.start()
+            self.timer.start(0)
+
+    def hold(self, ms: int) -> None:
+        """Wait until ``ms`` after the last call before the next step, while the agent works on the screen (he
+        scrolls the list beside it): the steps then never compete with his scrolling."""
+        if self.steps and self.timer.isActive():
+            self.timer.start(ms)
 
     def finish(self) -> None:
         self.timer.stop()
@@ -160,4 +166,4 @@ class IdleSlices(QObject):
         if self.steps:
             self.steps.pop(0)()
         if self.steps:
-            self.timer.start()
+            self.timer.start(0)
