@@ -137,3 +137,26 @@ ops.wait()
 os._exit(0)
 """
     assert fresh_output(code) == ["True", "True", "True", "True"]
+
+
+def test_a_page_appended_to_the_queue_keeps_the_column_widths(
+    qtbot, ui_context, db, agents, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Columns are fitted when the queue is (re)loaded, never when the agent scrolls to the next page."""
+    from backoffice.ui import claims_queue
+
+    number = contract_number(db)
+    for _ in range(3):
+        declare(db, agents["agent"], number)
+    monkeypatch.setattr(claims_queue, "PAGE_SIZE", 2)
+    ui_context.actor = agents["claims_handler"]
+    area = claims_area.create(ui_context)
+    qtbot.addWidget(area)
+    area.show()
+    model, header = area.model, area.table.horizontalHeader()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=WAIT)
+    header.resizeSection(3, 333)  # as the agent would
+    widths = [header.sectionSize(c) for c in range(model.columnCount() - 1)]  # the last one stretches
+    model.fetchMore()
+    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=WAIT)
+    assert [header.sectionSize(c) for c in range(model.columnCount() - 1)] == widths
