@@ -225,6 +225,8 @@ def test_search_sessions_use_generic_plans_and_hand_connections_back_reset(db: D
     with db.read(snapshot=False) as s:
         mode = s.execute(text("SHOW plan_cache_mode")).scalar_one()
         pid = s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        driver = s.connection().connection.driver_connection
+        assert driver.prepare_threshold == 0  # prepared at the first run, planned once
     assert mode == "force_generic_plan"
     s.close()  # what replacing an idle or failed search session does: its connection goes back to the pool
     pool = db.engine.pool
@@ -240,5 +242,6 @@ def test_search_sessions_use_generic_plans_and_hand_connections_back_reset(db: D
         for c in held:
             c.close()
     assert modes[pid] == "auto"
+    assert driver.prepare_threshold == 5  # psycopg's default, as the other users of the pool expect
     with db.read(snapshot=False) as again:  # taken again by a search: generic plans again
         assert again.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_generic_plan"
