@@ -216,3 +216,32 @@ def test_error_among_queries_fetched_together_is_wrapped(db: Database) -> None:
         fetch(s, (_BY_POSTCODE, {"pc": "93130", "n": 5}), (broken, {"i": 1}))
     with db.read(snapshot=False) as s:  # the next search works
         assert fetch(s, (_BY_POSTCODE, {"pc": "93130", "n": 5})) == [[]]
+
+
+@ON_POSTGRESQL
+def test_search_sessions_use_generic_plans_and_hand_connections_back_reset(db: Database) -> None:
+    """The search box's prepared statements skip planning at each keystroke; whoever takes the connection from
+    the pool next plans as usual (a claims queue filtered on a rare status needs its custom plan)."""
+    with db.read(snapshot=False) as s:
+        mode = s.execute(text("SHOW plan_cache_mode")).scalar_one()
+        pid = s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        driver = s.connection().connection.driver_connection
+        assert driver.prepare_threshold == 0  # prepared at the first run, planned once
+    assert mode == "force_generic_plan"
+    s.close()  # what replacing an idle or failed search session does: its connection goes back to the pool
+    pool = db.engine.pool
+    held = [db.engine.connect() for _ in range(pool.checkedin())]  # type: ignore[attr-defined]
+    try:
+        modes = {
+            c.execute(text("SELECT pg_backend_pid()")).scalar_one(): c.execute(
+                text("SHOW plan_cache_mode")
+            ).scalar_one()
+            for c in held
+        }
+    finally:
+        for c in held:
+            c.close()
+    assert modes[pid] == "auto"
+    assert driver.prepare_threshold == 5  # psycopg's default, as the other users of the pool expect
+    with db.read(snapshot=False) as again:  # taken again by a search: generic plans again
+        assert again.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_generic_plan"
