@@ -22,6 +22,10 @@ The harness waits and types through a Qt event loop, which releases the GIL whil
 ``QTest.qWait`` keeps it and starved the app's background threads (figures before 26 November 10:30 UTC).
 
 The database is only read, except the login counters and the audit records a login writes: use a copy.
+
+``--trace 50`` (diagnosis, not figures: it slows the app a little) prints, for each gap of at least 50 ms, what
+overlapped it (collections with their generation, background operations and their callbacks, idle slices, the
+queue model's methods, the Qt events while the queue scrolls) and its likely cause; see ``ui_trace.py``.
 """
 
 from __future__ import annotations
