@@ -167,7 +167,7 @@ class Trace(QObject):
         if gui + other < 0.5 * span:
             return "process not running (machine load)"
         if gui < 0.4 * span and other >= 0.3 * span:
-            return "a worker holding the interpreter lock"
+            return "workers busy meanwhile (the interpreter lock or the cores)"
         callbacks = {k: v for k, v in within.items() if k.startswith("callback")}
         if callbacks and max(callbacks.values()) >= 0.4 * span:
             return f"operation result ({max(callbacks, key=lambda k: callbacks[k])[9:]})"
