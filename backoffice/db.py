@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -204,6 +204,28 @@ def translate_db_error(exc: Exception, url: URL) -> DatabaseUnavailable:
     )
 
 
+class _LookupUse:
+    """One search on the search box's session (``Database._take_lookup``); a plain context manager, as a
+    generator-based one costs more than the point lookup a search usually is."""
+
+    __slots__ = ("db", "session")
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __enter__(self) -> Session:
+        self.session = self.db._take_lookup()
+        return self.session
+
+    def __exit__(self, _type: object, exc: BaseException | None, _traceback: object) -> None:
+        if exc is None:
+            self.db._give_back_lookup(self.session)
+            return
+        replacement = self.db._failed(self.session, exc)
+        if replacement is not None:
+            raise replacement from exc
+
+
 class Database:
     """Engines and sessions of one database. Sessions carry the settings and the clock in ``session.info``."""
 
@@ -295,18 +317,20 @@ class Database:
         except DBAPIError as exc:
             raise translate_db_error(exc, self.url) from exc
 
-    @contextmanager
-    def read(self, *, replica: bool = False, snapshot: bool = True) -> Iterator[Session]:
+    def read(self, *, replica: bool = False, snapshot: bool = True) -> AbstractContextManager[Session]:
         """A read-only unit of work, rolled back at the end.
 
         ``snapshot=False`` is for lookups made of independent statements (the search box, as the agent types):
-        no transaction around them, each statement sees the latest committed data on its own. See ``_lookup``.
-        Anything that must see its parts from one moment (a customer file, an export, a check) keeps the default.
+        no transaction around them, each statement sees the latest committed data on its own. See
+        ``_take_lookup``. Anything that must see its parts from one moment (a customer file, an export, a check)
+        keeps the default.
         """
         if not snapshot and not replica:
-            with self._lookup() as session:
-                yield session
-            return
+            return _LookupUse(self)
+        return self._read(replica)
+
+    @contextmanager
+    def _read(self, replica: bool) -> Iterator[Session]:
         session = (self._report_factory if replica else self._read_factory)()
         with self._closed_on_error(session):
             yield session
@@ -314,23 +338,25 @@ class Database:
 
     @contextmanager
     def _closed_on_error(self, session: Session) -> Iterator[None]:
-        """A read that fails leaves nothing open: a refusal is audited like a refused change, a database error
-        becomes its French message."""
         try:
             yield
-        except Refused as refusal:
-            session.close()
-            self._audit_refusal(session, refusal)
-            raise
-        except OperationalError as exc:
-            session.close()
-            raise translate_db_error(exc, self.url) from exc
-        except BaseException:
-            session.close()
+        except BaseException as exc:
+            replacement = self._failed(session, exc)
+            if replacement is not None:
+                raise replacement from exc
             raise
 
-    @contextmanager
-    def _lookup(self) -> Iterator[Session]:
+    def _failed(self, session: Session, exc: BaseException) -> BaseException | None:
+        """A read that fails leaves nothing open: a refusal is audited like a refused change, a database error
+        becomes its French message (returned, to be raised instead)."""
+        session.close()
+        if isinstance(exc, Refused):
+            self._audit_refusal(session, exc)
+        elif isinstance(exc, OperationalError):
+            return translate_db_error(exc, self.url)
+        return None
+
+    def _take_lookup(self) -> Session:
         """The search box's session, kept between keystrokes with its connection (at most ``KEPT_LOOKUPS``).
 
         It never holds a transaction (autocommit, so no snapshot, lock or BEGIN/ROLLBACK between searches) and
@@ -350,10 +376,9 @@ class Database:
                     stale.append(kept)
         for old in stale:
             old.close()
-        if session is None:
-            session = self._lookup_factory()
-        with self._closed_on_error(session):
-            yield session
+        return session if session is not None else self._lookup_factory()
+
+    def _give_back_lookup(self, session: Session) -> None:
         if session.new or session.dirty or session.deleted:
             session.close()
             raise RuntimeError("a lookup session must not change anything")  # a programming error

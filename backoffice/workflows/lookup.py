@@ -711,7 +711,8 @@ def _first_round(what: Classification, filters: SearchFilters, limit: int, specu
 
 def _speculates(session: Session) -> bool:
     """Whether to read ahead what a search may need (PostgreSQL, where a round trip costs more than SQL)."""
-    return session.connection().dialect.name == "postgresql"
+    bind = session.bind if session.bind is not None else session.get_bind()
+    return bind.dialect.name == "postgresql"
 
 
 def search(
