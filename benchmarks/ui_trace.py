@@ -186,6 +186,16 @@ class Trace(QObject):
             "  full collections: "
             + (", ".join(f"{p} {t} {ms:.0f} ms ({n} freed)" for p, t, ms, n in self.full) or "none")
         )
+        durations: dict[str, list[float]] = defaultdict(list)
+        for s, e, thread, label in self.events:
+            if thread == "gui" and (label.startswith("callback") or "slice" in label):
+                durations[label].append(e - s)
+        for label, values in sorted(durations.items(), key=lambda kv: -max(kv[1])):
+            if max(values) >= 10:
+                values.sort()
+                lines.append(
+                    f"  GUI {label}: ×{len(values)}, median {values[len(values) // 2]:.1f} ms, max {values[-1]:.1f} ms"
+                )
         for phase, start, end, gui, other in self.gaps:
             lines.append(
                 f"  gap {end - start:.0f} ms in {phase} at +{start:.0f} (GUI CPU {gui:.0f} ms, "
