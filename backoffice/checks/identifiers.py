@@ -51,7 +51,7 @@ class IdentifierCandidate:
 def _compact(text: str) -> str | None:
     if not isinstance(text, str) or len(text) > _MAX_INPUT_LENGTH:
         return None
-    folded = unicodedata.normalize("NFKC", text).upper()
+    folded = (text if text.isascii() else unicodedata.normalize("NFKC", text)).upper()  # NFKC keeps ASCII
     compact = _SEPARATORS.sub("", folded)
     return compact if compact.isascii() else None
 

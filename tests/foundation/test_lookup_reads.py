@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import bindparam, create_engine, event, select, text
+from sqlalchemy import bindparam, create_engine, event, literal_column, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
@@ -245,3 +245,20 @@ def test_search_sessions_use_generic_plans_and_hand_connections_back_reset(db: D
     assert driver.prepare_threshold == 5  # psycopg's default, as the other users of the pool expect
     with db.read(snapshot=False) as again:  # taken again by a search: generic plans again
         assert again.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_generic_plan"
+
+
+def test_prepared_statement_with_a_repeated_parameter_and_a_literal_percent(db: Database) -> None:
+    """On PostgreSQL the statement is sent with ``$n`` placeholders: a name used twice is one ``$n``, and the
+    driver's escaped ``%%`` is a plain ``%`` again."""
+    with db.write() as s:
+        make_customer(s, postcode="93130", city="Noisy-le-Sec", last_name="Pourcent")
+        make_customer(s, postcode="75011", city="93130", last_name="Ville")
+        make_customer(s, postcode="75012", city="Paris", last_name="Autre")
+    both = Prepared(
+        select(_c.last_name, literal_column("'100%'").label("share"))
+        .where(or_(_c.postcode == bindparam("v"), _c.city == bindparam("v")))
+        .order_by(_c.last_name)
+    )
+    with db.read(snapshot=False) as s:
+        rows = both.all(s, {"v": "93130"})
+    assert [(r.last_name, r.share) for r in rows] == [("Pourcent", "100%"), ("Ville", "100%")]
