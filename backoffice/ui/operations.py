@@ -7,9 +7,10 @@ drives the status-bar indicator.
 
 from __future__ import annotations
 
+import functools
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
@@ -28,10 +29,26 @@ UNEXPECTED = (
 )
 
 
+def _receivers(callback: Any) -> Iterator[Any]:
+    """What a callback acts on: a bound method's object, a partial's, or what a lambda captured (``self``)."""
+    if callback is None:
+        return
+    if (owner := getattr(callback, "__self__", None)) is not None:
+        yield owner
+    if isinstance(callback, functools.partial):
+        yield from _receivers(callback.func)
+        yield from callback.args
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            yield cell.cell_contents
+        except ValueError:  # a cell not yet filled
+            continue
+
+
 def _receiver_gone(callback: Callable[..., Any] | None) -> bool:
-    """A window closed while its query ran: its bound methods must not be called on a deleted Qt object."""
-    owner = getattr(callback, "__self__", None)
-    return isinstance(owner, QObject) and not isValid(owner)
+    """A window closed while its query ran: its callbacks must not be called on a deleted Qt object (a bound
+    method of it, or a lambda such as ``lambda result: self._show(sequence, result)``)."""
+    return any(isinstance(owner, QObject) and not isValid(owner) for owner in _receivers(callback))
 
 
 class _Relay(QObject):

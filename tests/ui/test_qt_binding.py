@@ -49,3 +49,25 @@ def test_an_answer_for_a_closed_window_is_dropped(qtbot, ui_context) -> None:  #
     gate.set()
     ui_context.ops.wait()
     qtbot.wait(50)  # the answer is delivered by the event loop: an exception there fails the test
+
+
+def test_an_answer_for_a_closed_page_through_a_lambda_is_dropped(qtbot, ui_context) -> None:  # type: ignore[no-untyped-def]
+    """The search page's callbacks are lambdas over ``self`` (``lambda result: self._show(sequence, result)``):
+    a page deleted while its search ran must not receive the answer either."""
+
+    class Page(QObject):
+        shown = Signal(object)
+
+        def search(self, gate: threading.Event) -> None:
+            sequence = 7
+            ui_context.ops.run(lambda: gate.wait(5) and 42, lambda result: self.show(sequence, result))
+
+        def show(self, sequence: int, value: object) -> None:
+            self.shown.emit((sequence, value))
+
+    page, gate = Page(), threading.Event()
+    page.search(gate)
+    delete(page)
+    gate.set()
+    ui_context.ops.wait()
+    qtbot.wait(50)  # delivered by the event loop: calling the deleted page there would fail the test
