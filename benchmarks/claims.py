@@ -230,7 +230,7 @@ def bench_actor(db: Database) -> Actor:
         return Actor(agent.id, agent.username, agent.full_name, agent.role)
 
 
-def measure(db: Database, open_claims: int) -> dict[str, float]:
+def measure(db: Database, open_claims: int, only: str | None = None) -> dict[str, float]:
     rng = random.Random(7)
     total = top_up_open_claims(db, open_claims, rng)
     if db.dialect == "postgresql":
@@ -269,7 +269,11 @@ def measure(db: Database, open_claims: int) -> dict[str, float]:
     with db.write() as s:
         s.execute(update(Claim).values(triage_fingerprint=None))
     results["retriage_all"] = retriage("tous les résultats réécrits")
+    if only == "rewrite":
+        return results
     results["retriage_unchanged"] = retriage("rien de changé : aucun sinistre réécrit")
+    if only == "retriage":
+        return results
     if db.dialect == "postgresql":
         # What autovacuum does soon after a mass update: without it the counts read every rewritten row's heap page.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -354,6 +358,11 @@ def main() -> int:
     parser.add_argument("--pg-template", default="backoffice_scale")
     parser.add_argument("--pg-copy", default="claims_scale")
     parser.add_argument("--open-claims", type=int, default=200_000)
+    parser.add_argument(
+        "--only",
+        choices=("retriage", "rewrite"),
+        help="seulement le re-tri (réécriture puis rien de changé), ou seulement la réécriture de tous les sinistres",
+    )
     args = parser.parse_args()
     settings = Settings(paths=Paths.under(Path("/tmp/claims-bench-home")))
     if not args.sqlite and not args.postgresql:
@@ -361,13 +370,13 @@ def main() -> int:
     if args.sqlite:
         db = sqlite_copy(args.sqlite, args.sqlite_copy, settings)
         try:
-            measure(db, args.open_claims)
+            measure(db, args.open_claims, args.only)
         finally:
             db.dispose()
     if args.postgresql:
         db = postgres_copy(args.postgresql, args.pg_template, args.pg_copy, settings)
         try:
-            measure(db, args.open_claims)
+            measure(db, args.open_claims, args.only)
         finally:
             db.dispose()
     return 0

@@ -10,9 +10,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import multiprocessing
+import multiprocessing.util
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -48,7 +51,7 @@ from sqlalchemy.types import TypeEngine
 
 from backoffice.checks.identifiers import normalize_contract_number
 from backoffice.clock import to_paris
-from backoffice.config import ClaimsSettings
+from backoffice.config import ClaimsSettings, Settings
 from backoffice.data.departements import departement_of_postcode
 from backoffice.errors import ConcurrentEdit, DatabaseUnavailable, InvalidInput, NotFound, Refused
 from backoffice.models import (
@@ -1122,32 +1125,75 @@ def _write_retriage_apart(db: Database, actor: Actor, plan: _RetriagePlan) -> Re
         return _write_retriage(session, actor, plan)
 
 
+#: The planning process's state: its own database handle, a reader thread and the batch it is reading ahead.
+_planner_state: dict[str, Any] = {}
+
+
+def _start_planner(url: str, settings: Settings) -> None:
+    """In the planning process: a database handle of its own (a forked child must never use the connections it
+    inherited), closed when the process ends. The process lives for one re-triage and makes no reference cycles,
+    so the cyclic collector stays off."""
+    from backoffice.db import Database
+
+    gc.disable()
+    db = Database(url, settings, pool_size=1)
+    _planner_state.update(db=db, reader=ThreadPoolExecutor(max_workers=1, thread_name_prefix="retriage-read"))
+    multiprocessing.util.Finalize(None, db.dispose, exitpriority=10)
+
+
+def _plan_batch(after_id: int, size: int, settings: ClaimsSettings) -> _RetriagePlan | None:
+    """In the planning process: the batch after ``after_id`` read (already read ahead, usually), the rules run
+    and the changes prepared; the next batch is read meanwhile by this process's reader thread."""
+    db, reader = _planner_state["db"], _planner_state["reader"]
+    ahead = _planner_state.pop("ahead", None)
+    gathered = ahead[1].result() if ahead and ahead[0] == after_id else _read_retriage(db, after_id, size)
+    if gathered is None:
+        return None
+    last_id = gathered.rows[-1][0]
+    _planner_state["ahead"] = (last_id, reader.submit(_read_retriage, db, last_id, size))
+    return _plan_retriage(gathered.rows, _run_rules(gathered, settings), db.engine.dialect)
+
+
+def _planner(db: Database, settings: Settings) -> ProcessPoolExecutor:
+    """One process that reads and computes while this one writes: the rules, reading and encoding are pure Python
+    and one process runs Python on one core at a time. Forked on Linux (cheap, nothing to import again); spawned
+    elsewhere (Windows has no fork), where it imports this module afresh."""
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=context,
+        initializer=_start_planner,
+        initargs=(db.engine.url.render_as_string(hide_password=False), settings),
+    )
+
+
 def retriage_all(db: Database, actor: Actor, progress: Callable[[int], None] | None = None) -> int:
-    """Every open claim, batch after batch, as a pipeline: a thread reads the next batch (read transaction) and
-    another writes the previous one (its own short write transaction) while this one runs the rules, so the
-    database works while Python computes; the version check covers a claim saved between the read and the
-    write."""
+    """Every open claim, batch after batch, as a pipeline over two processes: a planning process reads each batch
+    (its own read transactions, reading the next batch ahead in a thread) and runs the rules, while this process
+    writes the previous batch's changes (each batch in its own short write transaction). Only plain values cross
+    between the processes: the changes, ready for the database. The version check covers a claim saved between
+    the read and the write."""
     with db.write() as session:  # the right first, before reading anything (a refusal is audited)
         require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
-        settings = settings_of(session).claims
+        settings = settings_of(session)
+    size = settings.claims.retriage_batch_size
     total = 0
     written: Future[RetriageBatch] | None = None
     with (
         _without_cyclic_gc(),
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="retriage-read") as reader,
+        _planner(db, settings) as planner,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="retriage-write") as writer,
     ):
-        read = reader.submit(_read_retriage, db, 0, settings.retriage_batch_size)
+        planned = planner.submit(_plan_batch, 0, size, settings.claims)
         while True:
-            gathered = read.result()
-            if gathered is not None:
-                read = reader.submit(_read_retriage, db, gathered.rows[-1][0], settings.retriage_batch_size)
-                plan = _plan_retriage(gathered.rows, _run_rules(gathered, settings), db.engine.dialect)
+            plan = planned.result()
+            if plan is not None:
+                planned = planner.submit(_plan_batch, plan.last_id, size, settings.claims)
             if written is not None:
                 total += written.result().count  # a failed write stops the run here, with its error
                 if progress is not None:
                     progress(total)
-            if gathered is None:
+            if plan is None:
                 return total
             written = writer.submit(_write_retriage_apart, db, actor, plan)
 

@@ -87,19 +87,20 @@ def test_rewritten_claims_read_back_as_the_engine_computed_them(db: Database, ag
 def test_a_claim_saved_between_the_read_and_the_write_keeps_the_handlers_save(
     db: Database, agents, handler, monkeypatch
 ) -> None:
-    """The pipeline reads a batch in one transaction and writes it in another: a save in between wins."""
+    """The pipeline reads a batch in one transaction (in the planning process) and writes it in another: a save in
+    between wins."""
     refs = _three_claims_in_two_batches_after_a_rule_change(db, agents)
-    engine_run = claims._run_rules
+    write_apart = claims._write_retriage_apart
 
-    def handler_saves_meanwhile(gathered, settings):
-        if any(row[0] == refs[1].id for row in gathered.rows):
+    def handler_saves_meanwhile(db_, actor, plan):
+        if plan.first_id <= refs[1].id <= plan.last_id:
             with db.write() as s:
                 s.execute(
                     update(Claim).where(Claim.id == refs[1].id).values(version=Claim.version + 1, place="vu")
                 )
-        return engine_run(gathered, settings)
+        return write_apart(db_, actor, plan)
 
-    monkeypatch.setattr(claims, "_run_rules", handler_saves_meanwhile)
+    monkeypatch.setattr(claims, "_write_retriage_apart", handler_saves_meanwhile)
     assert claims.retriage_all(db, handler) == 3
     with db.read() as s:
         flags = {ref.id: s.get(Claim, ref.id).flags for ref in refs}  # type: ignore[union-attr]
