@@ -157,7 +157,9 @@ def test_bulk_rows_read_below_the_engine_equal_the_engines_rows(db: Database, ag
         plain = claims._next_open_claims(s, 0, 10)
         engine = [
             tuple(row)
-            for row in s.execute(claims._OPEN_CLAIMS_AFTER[db.dialect], {"after_id": 0, "size": 10})
+            for row in s.execute(
+                claims._OPEN_CLAIMS_AFTER[db.dialect], {"after_id": 0, "size": 10, "upto": claims._LAST_ID}
+            )
         ]
         assert plain == engine and len(plain) == 2
         assert plain[0][-1] == {"priority": "P2", "reason": "Client fragile", "by": handler.username} | {
