@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from backoffice.db import Database
 from backoffice.errors import PermissionDenied
-from backoffice.models import AuditRecord, Claim, Priority
+from backoffice.models import AuditRecord, Claim, ClaimType, Priority
 from backoffice.workflows import claims
 from backoffice.workflows.claims import ClaimRef, QueueFilter
 from tests.claims.builders import contract_number, declare
@@ -186,3 +186,51 @@ def test_the_stored_text_and_its_fingerprint_do_not_depend_on_how_they_are_built
         assert fingerprint == claims._fingerprint(
             result, dict(reversed(list(given.items()))) if given else None
         )
+
+
+def test_every_claim_retriaged_in_planning_processes_reads_as_its_own_triage(
+    db: Database, agents, handler
+) -> None:
+    """Batches are read and computed in other processes (several batches, two planners): each claim must end with
+    exactly what triaging it alone gives, explanation, fingerprint and decision columns, overrides kept."""
+    early = contract_number(db, start_date=date(2026, 11, 10))  # a loss days after subscription
+    usual = contract_number(db)
+    cases = [
+        (early, {}),
+        (usual, {"claim_type": ClaimType.THEFT, "keys_available": False, "occurred_on": date(2026, 11, 16)}),
+        (
+            usual,
+            {"known_on": date(2026, 11, 2), "occurred_on": date(2026, 11, 2)},
+        ),  # late, 11 November skipped
+        (usual, {"claim_type": ClaimType.GLASS, "estimated_amount": Decimal("380.00")}),
+        (
+            usual,
+            {"third_party": True, "third_party_details": "Matmut, AB-123-CD", "safety_parts_declared": True},
+        ),
+        (
+            usual,
+            {
+                "claim_type": ClaimType.NATURAL_DISASTER,
+                "occurred_on": date(2026, 9, 15),
+                "known_on": date(2026, 9, 15),
+                "catnat_decree_published_on": date(2026, 10, 1),  # declared over 30 days after: late
+            },
+        ),
+        (early, {"claim_type": ClaimType.FIRE, "vehicle_drivable": False, "estimated_amount": None}),
+        (usual, {"claim_type": ClaimType.VANDALISM, "estimated_amount": Decimal("15000.00")}),
+    ]
+    refs = [declare(db, agents["agent"], number, **overrides) for number, overrides in cases]
+    with db.write() as s:
+        claims.confirm_triage(s, handler, refs[3].id, priority=Priority.P1, reason="Pare-brise : assuré VTC")
+    db.settings.claims.high_amount_flag = Decimal("2000")  # a rule change: most results change
+    db.settings.claims.retriage_batch_size = 3
+    assert claims.retriage_all(db, handler) == len(refs)
+    with db.read() as s:
+        for ref in refs:
+            claim = s.get(Claim, ref.id)
+            assert claim is not None
+            override = claim.triage.get("override")
+            expected = claims._triage_values(claims.compute_triage(s, handler, ref.id), override)
+            assert {name: getattr(claim, name) for name in expected} == expected, claim.number
+        assert s.get(Claim, refs[3].id).priority is Priority.P1  # type: ignore[union-attr]
+    assert len(_retriage_summaries(db)) == 3  # one audit record per batch
