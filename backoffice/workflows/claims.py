@@ -1254,10 +1254,13 @@ def _plan_range(after_id: int, upto: int, settings: ClaimsSettings) -> _Retriage
     return _plan_retriage(gathered.rows, _run_rules(gathered, settings), db.engine.dialect)
 
 
+#: How the planning processes start: forked on Linux (cheap, nothing imported again); spawned elsewhere (Windows
+#: has no fork), where each imports this module afresh and gets the URL and settings pickled.
+PLANNER_START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+
+
 def _planners(db: Database, settings: Settings, batches: int) -> ProcessPoolExecutor:
-    """Forked on Linux (cheap, nothing imported again); spawned elsewhere (Windows has no fork), where each
-    process imports this module afresh."""
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    context = multiprocessing.get_context(PLANNER_START_METHOD)
     return ProcessPoolExecutor(
         max_workers=max(1, min(RETRIAGE_PLANNERS, os.cpu_count() or 1, batches)),
         mp_context=context,

@@ -234,3 +234,16 @@ def test_every_claim_retriaged_in_planning_processes_reads_as_its_own_triage(
             assert {name: getattr(claim, name) for name in expected} == expected, claim.number
         assert s.get(Claim, refs[3].id).priority is Priority.P1  # type: ignore[union-attr]
     assert len(_retriage_summaries(db)) == 3  # one audit record per batch
+
+
+def test_planning_processes_spawned_as_on_windows_open_their_own_database(
+    db: Database, agents, handler, monkeypatch
+) -> None:
+    """Windows has no fork: a spawned planner imports the code afresh and gets the URL and the settings (here the
+    changed threshold) pickled."""
+    refs = _three_claims_in_two_batches_after_a_rule_change(db, agents)
+    monkeypatch.setattr(claims, "PLANNER_START_METHOD", "spawn")
+    assert claims.retriage_all(db, handler) == 3
+    with db.read() as s:
+        assert all("high_amount" in s.get(Claim, ref.id).flags for ref in refs)  # type: ignore[union-attr]
+    assert len(_retriage_summaries(db)) == 2
