@@ -1200,7 +1200,7 @@ def retriage_open_claims(
     result changed are written, below the ORM (COPY and one joined UPDATE on PostgreSQL, one executemany on
     SQLite), bumping their version, and only if their version is still the one read (a claim a handler saved
     meanwhile keeps the handler's triage and counts as skipped). Handler overrides are kept. One audit record
-    sums the batch up. ``retriage_all`` runs every batch, reading the next while the previous one is written.
+    sums the batch up. ``retriage_all`` runs every batch, planned in other processes while the calling one writes.
     """
     require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
     with _without_cyclic_gc():
