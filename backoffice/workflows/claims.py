@@ -1295,11 +1295,13 @@ def retriage_all(db: Database, actor: Actor, progress: Callable[[int], None] | N
     planned: deque[Future[_RetriagePlan | None]] = deque()
     planners = _planners(db, settings, RETRIAGE_PLANNERS)
     try:
+        # The first submissions fork the planners: before this function starts a thread of its own (a child forked
+        # while another thread holds a lock, SQLite's included, would find it held forever).
+        planned.extend(
+            planners.submit(_plan_range, *bounds, settings.claims)
+            for bounds in islice(ranges, _PLANNED_AHEAD)
+        )
         with _without_cyclic_gc(), ThreadPoolExecutor(1, thread_name_prefix="retriage-write") as writer:
-            planned.extend(
-                planners.submit(_plan_range, *bounds, settings.claims)
-                for bounds in islice(ranges, _PLANNED_AHEAD)
-            )
             while planned:
                 plan = planned.popleft().result()
                 planned.extend(
