@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -143,6 +143,39 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError("connection lost while idle") from exc
 
 
+def _generic_plans_for_lookups(engine: Engine, lookup_factory: sessionmaker[Session]) -> None:
+    """The search box's statements run with generic plans on PostgreSQL; every other use keeps custom plans.
+
+    psycopg prepares a search's statements on the kept connection, but PostgreSQL kept planning the name-range
+    ones for every keystroke (~0.15 ms each, more than they take to run): with parameters, a range's generic estimate
+    looks worse than each custom plan, though the plan is the same index scan. ``plan_cache_mode`` is a
+    connection setting, so it is set when a search session takes a connection and reset when the connection
+    goes back to the pool, before anything else can use it. The search's statements are also prepared at their
+    first run (psycopg waits for the fifth), so no shape of search is planned more than once per connection;
+    unless preparing is off (``prepare_threshold`` None, as behind a PgBouncer in transaction mode).
+    """
+
+    @event.listens_for(lookup_factory, "after_begin")
+    def _on_lookup_begin(_session: Session, _transaction: Any, connection: Any) -> None:
+        if "prepare_threshold" not in connection.info:
+            connection.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+            driver = connection.connection.driver_connection
+            connection.info["prepare_threshold"] = driver.prepare_threshold
+            if driver.prepare_threshold is not None:
+                driver.prepare_threshold = 0
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        if "prepare_threshold" in record.info and dbapi_connection is not None:
+            dbapi_connection.prepare_threshold = record.info.pop("prepare_threshold")
+            try:
+                with dbapi_connection.cursor() as cursor:
+                    cursor.execute("RESET plan_cache_mode")
+                dbapi_connection.commit()  # outside autocommit, a rollback would undo the RESET
+            except Exception:  # a broken connection: the pool discards it at its next checkout
+                record.invalidate()
+
+
 def translate_db_error(exc: Exception, url: URL) -> DatabaseUnavailable:
     text = str(getattr(exc, "orig", exc))
     if url.get_backend_name() == "sqlite":
@@ -169,6 +202,28 @@ def translate_db_error(exc: Exception, url: URL) -> DatabaseUnavailable:
         f"Le serveur de base de données {url.host or 'local'}:{url.port or 5432} est injoignable. Vérifiez le réseau "
         "ou contactez le support informatique."
     )
+
+
+class _LookupUse:
+    """One search on the search box's session (``Database._take_lookup``); a plain context manager, as a
+    generator-based one costs more than the point lookup a search usually is."""
+
+    __slots__ = ("db", "session")
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __enter__(self) -> Session:
+        self.session = self.db._take_lookup()
+        return self.session
+
+    def __exit__(self, _type: object, exc: BaseException | None, _traceback: object) -> None:
+        if exc is None:
+            self.db._give_back_lookup(self.session)
+            return
+        replacement = self.db._failed(self.session, exc)
+        if replacement is not None:
+            raise replacement from exc
 
 
 class Database:
@@ -206,6 +261,8 @@ class Database:
             autoflush=False,
             info=info,
         )
+        if self.dialect == "postgresql":
+            _generic_plans_for_lookups(self.engine, self._lookup_factory)
         self._lookup_lock = threading.Lock()
         self._kept_lookups: list[tuple[float, Session]] = []  # (last used, session), the latest last
         self._report_factory = sessionmaker(bind=self.readonly_engine, expire_on_commit=False, info=info)
@@ -260,18 +317,20 @@ class Database:
         except DBAPIError as exc:
             raise translate_db_error(exc, self.url) from exc
 
-    @contextmanager
-    def read(self, *, replica: bool = False, snapshot: bool = True) -> Iterator[Session]:
+    def read(self, *, replica: bool = False, snapshot: bool = True) -> AbstractContextManager[Session]:
         """A read-only unit of work, rolled back at the end.
 
         ``snapshot=False`` is for lookups made of independent statements (the search box, as the agent types):
-        no transaction around them, each statement sees the latest committed data on its own. See ``_lookup``.
-        Anything that must see its parts from one moment (a customer file, an export, a check) keeps the default.
+        no transaction around them, each statement sees the latest committed data on its own. See
+        ``_take_lookup``. Anything that must see its parts from one moment (a customer file, an export, a check)
+        keeps the default.
         """
         if not snapshot and not replica:
-            with self._lookup() as session:
-                yield session
-            return
+            return _LookupUse(self)
+        return self._read(replica)
+
+    @contextmanager
+    def _read(self, replica: bool) -> Iterator[Session]:
         session = (self._report_factory if replica else self._read_factory)()
         with self._closed_on_error(session):
             yield session
@@ -279,23 +338,25 @@ class Database:
 
     @contextmanager
     def _closed_on_error(self, session: Session) -> Iterator[None]:
-        """A read that fails leaves nothing open: a refusal is audited like a refused change, a database error
-        becomes its French message."""
         try:
             yield
-        except Refused as refusal:
-            session.close()
-            self._audit_refusal(session, refusal)
-            raise
-        except OperationalError as exc:
-            session.close()
-            raise translate_db_error(exc, self.url) from exc
-        except BaseException:
-            session.close()
+        except BaseException as exc:
+            replacement = self._failed(session, exc)
+            if replacement is not None:
+                raise replacement from exc
             raise
 
-    @contextmanager
-    def _lookup(self) -> Iterator[Session]:
+    def _failed(self, session: Session, exc: BaseException) -> BaseException | None:
+        """A read that fails leaves nothing open: a refusal is audited like a refused change, a database error
+        becomes its French message (returned, to be raised instead)."""
+        session.close()
+        if isinstance(exc, Refused):
+            self._audit_refusal(session, exc)
+        elif isinstance(exc, OperationalError):
+            return translate_db_error(exc, self.url)
+        return None
+
+    def _take_lookup(self) -> Session:
         """The search box's session, kept between keystrokes with its connection (at most ``KEPT_LOOKUPS``).
 
         It never holds a transaction (autocommit, so no snapshot, lock or BEGIN/ROLLBACK between searches) and
@@ -315,10 +376,9 @@ class Database:
                     stale.append(kept)
         for old in stale:
             old.close()
-        if session is None:
-            session = self._lookup_factory()
-        with self._closed_on_error(session):
-            yield session
+        return session if session is not None else self._lookup_factory()
+
+    def _give_back_lookup(self, session: Session) -> None:
         if session.new or session.dirty or session.deleted:
             session.close()
             raise RuntimeError("a lookup session must not change anything")  # a programming error

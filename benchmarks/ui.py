@@ -22,6 +22,10 @@ The harness waits and types through a Qt event loop, which releases the GIL whil
 ``QTest.qWait`` keeps it and starved the app's background threads (figures before 26 November 10:30 UTC).
 
 The database is only read, except the login counters and the audit records a login writes: use a copy.
+
+``--trace 50`` (diagnosis, not figures: it slows the app a little) prints, for each gap of at least 50 ms, what
+overlapped it (collections with their generation, background operations and their callbacks, idle slices, the
+queue model's methods, the Qt events while the queue scrolls) and its likely cause; see ``ui_trace.py``.
 """
 
 from __future__ import annotations
@@ -41,7 +45,9 @@ TARGETS = {"start_s": 1.5, "login_s": 0.5, "rss_mb": 300.0, "stall_ms": 100.0}
 SEARCHES = ("martin", "dupont jean", "bernard m", "75011", "petit", "lefebvre", "moreau c", "durand")
 
 
-def child(url: str, t0: float, username: str, password: str, handler: str, files: int) -> dict[str, Any]:
+def child(
+    url: str, t0: float, username: str, password: str, handler: str, files: int, trace_ms: float | None
+) -> dict[str, Any]:
     """Runs in the fresh process; everything imported here counts in the start time."""
     from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, QTimer
     from PySide6.QtTest import QTest
@@ -53,6 +59,12 @@ def child(url: str, t0: float, username: str, password: str, handler: str, files
     from backoffice.ui.operations import OperationRunner
 
     figures: dict[str, Any] = {}
+    trace = None
+    if trace_ms is not None:
+        from ui_trace import Trace, now_ms
+
+        trace = Trace()
+        trace.install()
 
     class FirstPaint(QObject):
         """Records when a widget is first painted (the window is on screen for the agent)."""
@@ -109,6 +121,7 @@ def child(url: str, t0: float, username: str, password: str, handler: str, files
     clock = QElapsedTimer()
     clock.start()
     last = [clock.elapsed()]
+    last_ms = [time.perf_counter() * 1000]
 
     busy: dict[str, float] = {}
     last_cpu = [time.thread_time()]
@@ -120,6 +133,18 @@ def child(url: str, t0: float, username: str, password: str, handler: str, files
         cpu = time.thread_time()  # what the GUI thread itself spent in that gap: the stall on an idle machine
         busy[phase[0]] = max(busy.get(phase[0], 0.0), (cpu - last_cpu[0]) * 1000)
         last_cpu[0] = cpu
+        if trace is not None and trace_ms is not None:
+            ended = now_ms()
+            trace.beat(phase[0], last_ms[0], ended, trace_ms)
+            last_ms[0] = ended
+
+    def census(name: str) -> None:
+        """Traced runs: the collector's generations as a phase starts (not counted in the heartbeat)."""
+        if trace is not None:
+            trace.count(name)
+            last[0] = clock.elapsed()
+            last_cpu[0] = time.thread_time()
+            last_ms[0] = now_ms()
 
     heartbeat = QTimer()
     heartbeat.setInterval(10)
@@ -169,6 +194,7 @@ def child(url: str, t0: float, username: str, password: str, handler: str, files
     customer_ids = list(dict.fromkeys(customer_ids))[:files]
     last[0] = clock.elapsed()  # the harness's own searches just above are not the app's stall
     last_cpu[0] = time.thread_time()
+    last_ms[0] = time.perf_counter() * 1000
     lookup_page = window.pages["lookup"]
     durations = []
     for number, customer_id in enumerate(customer_ids):
@@ -188,6 +214,7 @@ def child(url: str, t0: float, username: str, password: str, handler: str, files
     qapp.processEvents()
     figures["rss_mb"] = rss_mb()
 
+    census("search")
     phase[0] = "search"
     lookup_page.back_to_search()
     for text in SEARCHES:
@@ -203,6 +230,7 @@ def child(url: str, t0: float, username: str, password: str, handler: str, files
     second.show()
     claims_window, _, _ = log_in(second, handler)
     second.hide()
+    census("claims_area")
     phase[0] = "claims_area"
     started = time.perf_counter()
     page = claims_window.show_area("claims")
@@ -210,13 +238,21 @@ def child(url: str, t0: float, username: str, password: str, handler: str, files
     if table is not None:
         wait_until(lambda: table.model().rowCount() > 0)
         figures["claims_area_ms"] = (time.perf_counter() - started) * 1000
+        census("queue")
         phase[0] = "queue"
+        if trace is not None:
+            trace.dispatch(True)
         bar = table.verticalScrollBar()
         for _ in range(30):  # to the bottom 30 times: each time the next page of the queue is fetched
             bar.setValue(bar.maximum())
             pause(30)
         figures["queue_rows"] = table.model().rowCount()
+    census("end")
     heartbeat.stop()
+    if trace is not None:
+        trace.dispatch(False)
+        figures["trace"] = trace.report()
+        figures["trace_classes"] = trace.classes(("typing", "search", "queue"), 50.0)
     claims_window.close()
     ops.wait()
     db.dispose()
@@ -249,6 +285,7 @@ def run_once(args: argparse.Namespace) -> dict[str, Any]:
             *(sys.executable, __file__, "--child", "--url", args.url, "--t0", repr(t0)),
             *("--username", args.username, "--password", args.password, "--handler", args.handler),
             *("--files", str(args.files)),
+            *(("--trace", str(args.trace)) if args.trace is not None else ()),
         ],
         env=env,
         capture_output=True,
@@ -269,11 +306,17 @@ def main() -> None:
     parser.add_argument("--username", default="conseiller")
     parser.add_argument("--handler", default="gestionnaire")
     parser.add_argument("--password", default="Demo-2026!")
+    parser.add_argument(
+        "--trace",
+        type=float,
+        metavar="MS",
+        help="diagnostic : détailler chaque blocage d'au moins MS ms (ramasse-miettes, opérations, tranches…)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--t0", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        figures = child(args.url, args.t0, args.username, args.password, args.handler, args.files)
+        figures = child(args.url, args.t0, args.username, args.password, args.handler, args.files, args.trace)
         print(json.dumps(figures), flush=True)
         os._exit(0)  # skip the interpreter's teardown of Qt objects: nothing is measured there
 
@@ -293,6 +336,16 @@ def main() -> None:
             f"{figures.get('claims_area_ms', float('nan')):.0f} ms ; plus long blocage (ms) : {stalls}"
             f" ; dont temps CPU du fil graphique (ms) : {busy}"
         )
+        for line in figures.get("trace", ()):
+            print(line)
+    if args.trace is not None:
+        tally: dict[str, list[float]] = {}
+        for r in runs:
+            for phase, gap, cause in r["trace_classes"]:
+                tally.setdefault(f"{phase}: {cause}", []).append(gap)
+        print("blocages ≥ 50 ms (saisie, recherches, file) par cause :")
+        for cause, gaps in sorted(tally.items()):
+            print(f"  {cause} : {len(gaps)} ({', '.join(f'{g:.0f}' for g in sorted(gaps))} ms)")
     start = statistics.median(r["start_s"] for r in runs)
     login = statistics.median(r["login_s"] for r in runs)
     rss = max(r["rss_mb"] for r in runs)

@@ -51,7 +51,7 @@ class IdentifierCandidate:
 def _compact(text: str) -> str | None:
     if not isinstance(text, str) or len(text) > _MAX_INPUT_LENGTH:
         return None
-    folded = unicodedata.normalize("NFKC", text).upper()
+    folded = (text if text.isascii() else unicodedata.normalize("NFKC", text)).upper()  # NFKC keeps ASCII
     compact = _SEPARATORS.sub("", folded)
     return compact if compact.isascii() else None
 
@@ -83,14 +83,22 @@ def normalize_client_number(text: str) -> str | None:
     Accepts lower case, spaces, dashes and a missing "TI" or "000": "1234567", "ti 000 1234567".
     """
     compact = _compact(text)
-    match = _CLIENT.fullmatch(compact) if compact else None
+    return _client_number(compact) if compact else None
+
+
+def _client_number(compact: str) -> str | None:
+    match = _CLIENT.fullmatch(compact)
     return f"{CLIENT_PREFIX}{FILLER}{match.group(1)}" if match else None
 
 
 def normalize_contract_number(text: str) -> str | None:
     """Canonical contract number, or None. The product prefix is required: bare digits could be either."""
     compact = _compact(text)
-    match = _CONTRACT.fullmatch(compact) if compact else None
+    return _contract_number(compact) if compact else None
+
+
+def _contract_number(compact: str) -> str | None:
+    match = _CONTRACT.fullmatch(compact)
     return f"{match.group(1)}{FILLER}{match.group(2)}" if match else None
 
 
@@ -99,9 +107,9 @@ def classify_identifier(text: str) -> tuple[IdentifierCandidate, ...]:
     compact = _compact(text)
     if not compact:
         return ()
-    if (contract := normalize_contract_number(compact)) is not None:
+    if (contract := _contract_number(compact)) is not None:
         return (IdentifierCandidate(_KIND_OF_PRODUCT[ContractProduct(contract[:3])], contract),)
-    client = normalize_client_number(compact)
+    client = _client_number(compact)
     if client is None:
         return ()
     if not _BARE.fullmatch(compact):

@@ -24,7 +24,7 @@ from backoffice.errors import BackofficeError
 from backoffice.ui.login import LoginDialog
 from backoffice.ui.operations import OperationRunner
 from backoffice.ui.resources import icon, stylesheet
-from backoffice.ui.warmup import QtWarmup
+from backoffice.ui.warmup import QtWarmup, freeze_long_lived
 
 if TYPE_CHECKING:
     from backoffice.ui.main_window import MainWindow
@@ -146,12 +146,19 @@ def login_dialog(db: Database, ops: OperationRunner) -> LoginDialog:
     thread competes with the GUI thread while the agent types.
     """
     dialog = LoginDialog(ops, _describe(db))
+    freeze_long_lived("start")  # what the process has loaded so far, then PySide6's types, then the modules
     waiting = {"hint", "warmup"}
 
     def ready(step: str) -> None:
+        if step == "warmup":
+            freeze_long_lived("qt types")
         waiting.discard(step)
         if not waiting:
-            ops.run(_preload, on_error=lambda _exc: None)  # an import error shows again, in full, at login
+            ops.run(
+                _preload,
+                lambda _result: freeze_long_lived("main window modules"),
+                on_error=lambda _exc: None,  # an import error shows again, in full, at login
+            )
 
     def show_hint(hint: str | None) -> None:
         if isValid(dialog):

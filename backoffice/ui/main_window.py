@@ -28,6 +28,8 @@ from backoffice.workflows.notifications import WorkSummary
 
 #: After the window is on screen, the other areas' modules are loaded so that their first opening is quick.
 PRELOAD_DELAY_MS = 50
+#: An operation shows the status bar's busy indicator once it has run this long.
+BUSY_DELAY_MS = 400
 
 
 def database_label(ctx: AppContext) -> str:
@@ -125,7 +127,20 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.busy)
         bar.addPermanentWidget(self.agent_label)
         bar.addPermanentWidget(self.db_label)
-        self.ctx.ops.busy_changed.connect(self.busy.setVisible)
+        # Shown only for an operation still running after a moment: the queue's page loads (50–200 ms each while
+        # scrolling) showed and hid it every time, each a layout of the status bar and an animation.
+        self.busy_delay = QTimer(self)
+        self.busy_delay.setSingleShot(True)
+        self.busy_delay.setInterval(BUSY_DELAY_MS)
+        self.busy_delay.timeout.connect(self.busy.show)
+        self.ctx.ops.busy_changed.connect(self._busy_changed)
+
+    def _busy_changed(self, busy: bool) -> None:
+        if busy:
+            self.busy_delay.start()
+        else:
+            self.busy_delay.stop()
+            self.busy.hide()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Fichier")

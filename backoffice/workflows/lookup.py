@@ -17,7 +17,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from backoffice.checks.bank import normalize_iban
@@ -253,7 +265,7 @@ _BY_CONTRACT = Prepared(
 
 
 _d = CustomerNameDeletion.__table__.c
-_TERMS = PreparedIn(lambda variants: select(_d.term).where(_d.variant.in_(variants)))
+_TERMS = PreparedIn(lambda variants: select(_d.variant, _d.term).where(_d.variant.in_(variants)))
 
 
 def _filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
@@ -329,31 +341,86 @@ def _activity_key(row: Any) -> tuple[Any, ...]:
     return (-row.last_activity_at.timestamp(), row.id)
 
 
-_FIRST_PREFIX = and_(_c.first_names_key >= bindparam("first_lo"), _c.first_names_key < bindparam("first_hi"))
-# How the last name is matched. With first names too, the exact last name is asked apart ("martin" + "marie…"
-# is then a seek in the (last name, first names) index) and the longer ones only if it left room: a range on the
-# last name would scan every "martin…" entry to test its first names.
-_LAST_NAME = {
-    "prefix": and_(_c.last_name_key >= bindparam("lo"), _c.last_name_key < bindparam("hi")),
-    "exact": _c.last_name_key == bindparam("lo"),
-    "longer": and_(_c.last_name_key > bindparam("lo"), _c.last_name_key < bindparam("hi")),
-}
-# One statement per shape, built once (with filters, built per search: rarer, and cached by SQLAlchemy).
-_NAME_STATEMENTS = {
-    (shape, with_first): Prepared(
+_SHAPES = ("prefix", "exact", "longer")  # how a reading's last name is matched, see ``_name_plan``
+
+
+def _first_prefix(suffix: str) -> ColumnElement[bool]:
+    lo: BindParameter[str] = bindparam(f"first_lo{suffix}")
+    hi: BindParameter[str] = bindparam(f"first_hi{suffix}")
+    return and_(_c.first_names_key >= lo, _c.first_names_key < hi)
+
+
+def _last_name(shape: str, suffix: str) -> ColumnElement[bool]:
+    lo: BindParameter[str] = bindparam(f"lo{suffix}")
+    hi: BindParameter[str] = bindparam(f"hi{suffix}")
+    if shape == "exact":
+        return _c.last_name_key == lo
+    if shape == "longer":
+        return and_(_c.last_name_key > lo, _c.last_name_key < hi)
+    return and_(_c.last_name_key >= lo, _c.last_name_key < hi)
+
+
+def _name_select(shape: str, with_first: bool, suffix: str = "") -> Select[Any]:
+    first = (_first_prefix(suffix),) if with_first else ()
+    return (
+        _base().where(_last_name(shape, suffix), _LIVE, *first).order_by(*_NAME_ORDER).limit(bindparam("n"))
+    )
+
+
+def _near_select(variants: int, suffix: str) -> Select[Any]:
+    """Customers with the typed first names whose last name shares a deletion variant with the typed one, the
+    name itself and the names it starts excluded: a superset of the one-typo matches (Python keeps those one
+    edit away). Each distinct name is a seek in the name index (a lateral join, whatever the plan's estimates).
+    """
+    variant_list: list[BindParameter[str]] = [bindparam(f"in_{i}{suffix}") for i in range(variants)]
+    outside = or_(_d.term < bindparam(f"lo{suffix}"), _d.term >= bindparam(f"hi{suffix}"))
+    terms = select(_d.term).where(_d.variant.in_(variant_list), outside).distinct().subquery("near_terms")
+    near = (
         _base()
-        .where(condition, _LIVE, *((_FIRST_PREFIX,) if with_first else ()))
+        .where(_c.last_name_key == terms.c.term, _LIVE, _first_prefix(suffix))
         .order_by(*_NAME_ORDER)
         .limit(bindparam("n"))
+        .lateral("near")
     )
-    for shape, condition in _LAST_NAME.items()
+    order = (near.c.last_name_key, near.c.first_names_key, near.c.last_activity_at.desc(), near.c.id)
+    return select(*near.c).select_from(terms.join(near, true())).order_by(*order).limit(bindparam("n"))
+
+
+# One statement per shape, built once (with filters, built per search: rarer, and cached by SQLAlchemy).
+_NAME_STATEMENTS = {
+    (shape, with_first): Prepared(_name_select(shape, with_first))
+    for shape in _SHAPES
     for with_first in (False, True)
 }
+
+#: A branch of a name search sent as one statement: (shape or "near", with first names, IN-list size of "near").
+Branch = tuple[str, bool, int]
+_UNIONS: dict[tuple[Branch, ...], Prepared] = {}
+
+
+def _union(branches: tuple[Branch, ...]) -> Prepared:
+    """All the branches of a name search's first round as one statement, each row tagged with its branch.
+
+    PostgreSQL plans and runs one statement instead of five to nine (the pipeline already spared the round
+    trips, not the cost of each statement on both ends).
+    """
+    prepared = _UNIONS.get(branches)
+    if prepared is None:
+        selects = [
+            (
+                _near_select(variants, f"_{i}")
+                if shape == "near"
+                else _name_select(shape, with_first, f"_{i}")
+            ).add_columns(literal_column(str(i)).label("branch"))
+            for i, (shape, with_first, variants) in enumerate(branches)
+        ]
+        prepared = _UNIONS[branches] = Prepared(union_all(*selects))
+    return prepared
 
 
 def _typo_names(with_first: bool) -> PreparedIn:
     """Names one edit away, with or without first names."""
-    first = (_FIRST_PREFIX,) if with_first else ()
+    first = (_first_prefix(""),) if with_first else ()
     return PreparedIn(
         lambda terms: (
             _base()
@@ -368,15 +435,16 @@ _TYPO_STATEMENTS = {with_first: _typo_names(with_first) for with_first in (False
 
 
 def _name_params(reading: NameReading, limit: int) -> dict[str, Any]:
-    params: dict[str, Any] = {"n": limit + 1}
+    params: dict[str, Any] = {"n": limit + 1, "lo": reading.last, "hi": reading.last + _PREFIX_END}
     if reading.first:
         params.update(first_lo=reading.first, first_hi=reading.first + _PREFIX_END)
     return params
 
 
-def _name_query(reading: NameReading, filters: SearchFilters, limit: int, shape: str) -> Query:
-    params = {**_name_params(reading, limit), "lo": reading.last, "hi": reading.last + _PREFIX_END}
-    return _query(_NAME_STATEMENTS[(shape, bool(reading.first))], params, filters)
+def _padded(values: Sequence[str]) -> list[str]:
+    """An IN list at the next power of two, its last value repeated (same set, few statements)."""
+    count = 1 << (len(values) - 1).bit_length()
+    return [values[min(i, len(values) - 1)] for i in range(count)]
 
 
 def _typo_query(reading: NameReading, filters: SearchFilters, limit: int, terms: list[str]) -> Query:
@@ -385,40 +453,75 @@ def _typo_query(reading: NameReading, filters: SearchFilters, limit: int, terms:
     return _filtered(prepared.query(terms, _name_params(reading, limit)), filters)
 
 
-def _name_plan(
-    readings: Sequence[NameReading], filters: SearchFilters, limit: int
-) -> list[tuple[NameReading, str, Query]]:
+class _Step(NamedTuple):
+    reading: NameReading
+    shape: str  # one of _SHAPES, or "near" (the one-typo superset, read speculatively)
+    params: dict[str, Any]
+
+
+def _name_plan(readings: Sequence[NameReading], limit: int, near: bool) -> list[_Step]:
     """The first round of a name search: every reading's exact and starting names.
 
     With first names, the exact last name is asked apart ("martin" + "marie…" is a seek in the (last name,
     first names) index) and the longer names too, used only if the exact ones left room; a 2-letter name asks
-    no longer ones ("le" + "bihan patricia" would walk every name in "le…" for nothing).
+    no longer ones ("le" + "bihan patricia" would walk every name in "le…" for nothing). With ``near``, a
+    reading with first names also asks for its one-typo superset (few rows, as the first names narrow it).
     """
     plan = []
     for reading in readings:
+        params = _name_params(reading, limit)
         if not reading.first:
-            plan.append((reading, "prefix", _name_query(reading, filters, limit, "prefix")))
+            plan.append(_Step(reading, "prefix", params))
             continue
-        plan.append((reading, "exact", _name_query(reading, filters, limit, "exact")))
+        plan.append(_Step(reading, "exact", params))
         if len(reading.last) >= MIN_PREFIX_WITH_FIRST_NAMES:
-            plan.append((reading, "longer", _name_query(reading, filters, limit, "longer")))
+            plan.append(_Step(reading, "longer", params))
+        if near and _typo_allowed(reading.last):
+            variants = _padded(sorted(deletion_variants(reading.last)))
+            plan.append(_Step(reading, "near", {**params, **{f"in_{i}": v for i, v in enumerate(variants)}}))
     return plan
+
+
+def _plan_queries(plan: list[_Step], filters: SearchFilters, together: bool) -> list[Query]:
+    if not together:
+        return [
+            _query(_NAME_STATEMENTS[(step.shape, bool(step.reading.first))], step.params, filters)
+            for step in plan
+        ]
+    branches = tuple(
+        (step.shape, bool(step.reading.first), sum(1 for k in step.params if k.startswith("in_")))
+        for step in plan
+    )
+    params = {"n": plan[0].params["n"]}
+    for i, step in enumerate(plan):
+        params.update({f"{k}_{i}": v for k, v in step.params.items() if k != "n"})
+    return [(_union(branches), params)]
+
+
+def _split_union(plan: list[_Step], rows: list[Any]) -> list[list[Any]]:
+    fetched: list[list[Any]] = [[] for _ in plan]
+    for row in rows:
+        fetched[row.branch].append(row)
+    return fetched
 
 
 def _collect_names(
     session: Session,
-    plan: list[tuple[NameReading, str, Query]],
+    plan: list[_Step],
     fetched: list[list[Any]],
+    terms_of: dict[str, list[str]],
     filters: SearchFilters,
     out: _Collector,
 ) -> None:
-    candidates = fetched[len(plan) :] or None  # the typo candidates, when read with the first round
-    fetched = fetched[: len(plan)]
     found = 0
     by_reading: dict[NameReading, list[Any]] = {}
-    for (reading, shape, _), rows in zip(plan, fetched, strict=True):
-        known = by_reading.setdefault(reading, [])
-        if shape == "longer" and len(known) > out.limit:
+    near: dict[NameReading, list[Any]] = {}
+    for step, rows in zip(plan, fetched, strict=True):
+        if step.shape == "near":
+            near[step.reading] = rows
+            continue
+        known = by_reading.setdefault(step.reading, [])
+        if step.shape == "longer" and len(known) > out.limit:
             continue  # exact names filled the page: longer ones could not be shown
         known.extend(rows)
     for reading, rows in by_reading.items():
@@ -432,54 +535,76 @@ def _collect_names(
             else:
                 out.add(row, MatchKind.NAME_PREFIX, f"Début du nom{with_first}", _name_key(row))
     if found < out.limit:
-        _collect_typos(session, list(by_reading), filters, out, candidates)
+        _collect_typos(session, list(by_reading), near, terms_of, filters, out)
 
 
 def _typo_lasts(readings: Sequence[NameReading]) -> list[str]:
     return list(dict.fromkeys(r.last for r in readings if _typo_allowed(r.last)))
 
 
-def _terms_queries(lasts: list[str]) -> list[Query]:
-    return [_TERMS.query(sorted(deletion_variants(last))) for last in lasts]
+def _terms_query(lasts: list[str]) -> Query:
+    """The names sharing a deletion variant with any of ``lasts``: one statement for all the readings."""
+    variants: set[str] = set()
+    for last in lasts:
+        variants |= deletion_variants(last)
+    return _TERMS.query(sorted(variants))
+
+
+def _terms_of(lasts: list[str], rows: list[Any]) -> dict[str, list[str]]:
+    """For each last name, the names among ``rows`` one edit away from it."""
+    terms = {}
+    for last in lasts:
+        variants = deletion_variants(last)
+        terms[last] = _one_edit_away(last, (r.term for r in rows if r.variant in variants))
+    return terms
 
 
 def _collect_typos(
     session: Session,
     readings: list[NameReading],
+    near: dict[NameReading, list[Any]],
+    terms_of: dict[str, list[str]],
     filters: SearchFilters,
     out: _Collector,
-    candidates: list[list[Any]] | None,
 ) -> None:
-    """Names one letter away, for every reading at once: their candidate names in one round trip (or already
-    read with the first round, ``candidates``), then the customers bearing them in another."""
-    lasts = _typo_lasts(readings)
+    """Names one letter away, for every reading at once.
+
+    A reading whose one-typo superset came with the first round needs nothing more when it is complete (fewer
+    rows than asked) or holds a page of one-typo names anyway (rows come in name order: any one it misses would
+    be shown after them). For the others: their candidate names (already read with the first round, ``terms_of``,
+    or now in one round trip), then the customers bearing them in another.
+    """
+    remaining = []
+    for reading in readings:
+        rows = near.get(reading)
+        close = [row for row in rows if within_one_edit(row.last_name_key, reading.last)] if rows else []
+        if rows is None or (len(rows) > out.limit >= len(close)):
+            # Not asked, or cut by the limit before a page of one-typo names: what lies beyond is unknown.
+            remaining.append(reading)
+            continue
+        _add_typos(out, reading, close)
+    lasts = _typo_lasts(remaining)
     if not lasts:
         return
-    if candidates is None:
-        candidates = fetch(session, *_terms_queries(lasts))
-    terms_of = {last: _one_edit_away(last, rows) for last, rows in zip(lasts, candidates, strict=True)}
-    typo_readings = [r for r in readings if terms_of.get(r.last)]
+    missing = [last for last in lasts if last not in terms_of]  # not read with the first round
+    if missing:
+        terms_of = {**terms_of, **_terms_of(missing, fetch(session, _terms_query(missing))[0])}
+    typo_readings = [r for r in remaining if terms_of.get(r.last)]
     fetched = fetch(session, *(_typo_query(r, filters, out.limit, terms_of[r.last]) for r in typo_readings))
     for reading, rows in zip(typo_readings, fetched, strict=True):
-        with_first = " et prénom" if reading.first else ""
-        for row in rows:
-            out.add(
-                row,
-                MatchKind.NAME_TYPO,
-                f"Nom à une lettre près (« {reading.last} »){with_first}",
-                _name_key(row),
-            )
+        _add_typos(out, reading, rows)
 
 
-def _one_edit_away(last: str, candidates: list[Any]) -> list[str]:
+def _add_typos(out: _Collector, reading: NameReading, rows: Iterable[Any]) -> None:
+    with_first = " et prénom" if reading.first else ""
+    reason = f"Nom à une lettre près (« {reading.last} »){with_first}"
+    for row in rows:
+        out.add(row, MatchKind.NAME_TYPO, reason, _name_key(row))
+
+
+def _one_edit_away(last: str, candidates: Iterable[str]) -> list[str]:
     """The distinct names among the candidates one edit away from ``last`` (not itself, nor names it starts)."""
-    return sorted(
-        {
-            r.term
-            for r in candidates
-            if r.term != last and not r.term.startswith(last) and within_one_edit(r.term, last)
-        }
-    )
+    return sorted({term for term in candidates if not term.startswith(last) and within_one_edit(term, last)})
 
 
 def _typo_allowed(last: str) -> bool:
@@ -535,40 +660,59 @@ _MESSAGES = {
 }
 
 
-def _first_round(
-    what: Classification, filters: SearchFilters, limit: int, speculate: bool
-) -> tuple[list[Query], list[tuple[NameReading, str, Query]]]:
+class _FirstRound(NamedTuple):
+    queries: list[Query]
+    plan: list[_Step]  # a name search's steps
+    together: bool  # the plan's steps are one statement (PostgreSQL)
+    speculated: list[str]  # last names whose typo candidates come with the first round (PostgreSQL)
+
+
+def _first_round(what: Classification, filters: SearchFilters, limit: int, speculate: bool) -> _FirstRound:
     """The queries a search starts with (sent together), and for names their plan.
 
-    With ``speculate``, a name search also asks for its typo candidates (primary-key lookups) up front: on
-    PostgreSQL that saves a round trip whenever the exact and starting names leave room for typos.
+    With ``speculate`` (PostgreSQL, where a round trip costs more than the SQL), a name search's steps go as
+    one statement, and what its one-typo names need is read up front: for a reading with first names, the
+    customers themselves (``near``); for one without, the candidate names (primary-key lookups).
     """
     n = {"n": limit + 1}
     if what.kind is QueryKind.IDENTIFIER:
-        return [
+        queries = [
             _query(
                 _BY_CLIENT if kind is IdentifierKind.CLIENT_NUMBER else _BY_CONTRACT, {"v": value}, filters
             )
             for kind, value in what.identifiers
-        ], []
-    if what.kind is QueryKind.EMAIL:
-        return [_query(_BY_EMAIL, {"v": what.value}, filters)], []
-    if what.kind is QueryKind.PHONE:
-        return [
+        ]
+    elif what.kind is QueryKind.EMAIL:
+        queries = [_query(_BY_EMAIL, {"v": what.value}, filters)]
+    elif what.kind is QueryKind.PHONE:
+        queries = [
             _query(_BY_MOBILE, {"v": what.value}, filters),
             _query(_BY_HOME, {"v": what.value}, filters),
-        ], []
-    if what.kind is QueryKind.POSTCODE:
-        return [_query(_BY_POSTCODE, {"v": what.value, **n}, filters)], []
-    if what.kind is QueryKind.IBAN:
-        return [_query(_BY_IBAN_END, {"v": what.value, **n}, filters)], []
-    if what.kind is QueryKind.NAME:
-        plan = _name_plan(what.names, filters, limit)
-        queries = [query for _, _, query in plan]
+        ]
+    elif what.kind is QueryKind.POSTCODE:
+        queries = [_query(_BY_POSTCODE, {"v": what.value, **n}, filters)]
+    elif what.kind is QueryKind.IBAN:
+        queries = [_query(_BY_IBAN_END, {"v": what.value, **n}, filters)]
+    elif what.kind is QueryKind.NAME:
+        together = speculate and not filters.active  # filters make statements of their own
+        plan = _name_plan(what.names, limit, near=together)
+        queries = _plan_queries(plan, filters, together)
+        speculated: list[str] = []
         if speculate:
-            queries += _terms_queries(_typo_lasts(what.names))
-        return queries, plan
-    return [], []
+            with_near = {step.reading for step in plan if step.shape == "near"}
+            speculated = _typo_lasts([r for r in what.names if r not in with_near])
+            if speculated:
+                queries.append(_terms_query(speculated))
+        return _FirstRound(queries, plan, together, speculated)
+    else:
+        queries = []
+    return _FirstRound(queries, [], False, [])
+
+
+def _speculates(session: Session) -> bool:
+    """Whether to read ahead what a search may need (PostgreSQL, where a round trip costs more than SQL)."""
+    bind = session.bind if session.bind is not None else session.get_bind()
+    return bind.dialect.name == "postgresql"
 
 
 def search(
@@ -586,9 +730,8 @@ def search(
     require(session, actor, Permission.CUSTOMER_VIEW)
     what = classify(text)
     out = _Collector(max(1, min(limit, 500)))
-    speculate = session.connection().dialect.name == "postgresql"  # where a round trip costs more than SQL
-    queries, plan = _first_round(what, filters, out.limit, speculate)
-    fetched = fetch(session, *queries) if queries else []
+    first = _first_round(what, filters, out.limit, _speculates(session))
+    fetched = fetch(session, *first.queries) if first.queries else []
     message = _MESSAGES.get(what.kind)
     if what.kind is QueryKind.IDENTIFIER:
         _collect_identifiers(session, what.identifiers, fetched, filters, out)
@@ -611,7 +754,10 @@ def search(
             reason = f"IBAN se terminant par {what.value}"
         _add_rows(out, rows, MatchKind.IBAN, reason, by_name=True)
     elif what.kind is QueryKind.NAME:
-        _collect_names(session, plan, fetched, filters, out)
+        terms_of = _terms_of(first.speculated, fetched.pop()) if first.speculated else {}
+        if first.together:
+            fetched = _split_union(first.plan, fetched[0])
+        _collect_names(session, first.plan, fetched, terms_of, filters, out)
     hits, more = out.result()
     if not hits and message is None:
         message = "Aucun dossier ne correspond."

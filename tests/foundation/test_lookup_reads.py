@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import bindparam, create_engine, event, select, text
+from sqlalchemy import bindparam, create_engine, event, literal_column, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
@@ -216,3 +216,49 @@ def test_error_among_queries_fetched_together_is_wrapped(db: Database) -> None:
         fetch(s, (_BY_POSTCODE, {"pc": "93130", "n": 5}), (broken, {"i": 1}))
     with db.read(snapshot=False) as s:  # the next search works
         assert fetch(s, (_BY_POSTCODE, {"pc": "93130", "n": 5})) == [[]]
+
+
+@ON_POSTGRESQL
+def test_search_sessions_use_generic_plans_and_hand_connections_back_reset(db: Database) -> None:
+    """The search box's prepared statements skip planning at each keystroke; whoever takes the connection from
+    the pool next plans as usual (a claims queue filtered on a rare status needs its custom plan)."""
+    with db.read(snapshot=False) as s:
+        mode = s.execute(text("SHOW plan_cache_mode")).scalar_one()
+        pid = s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        driver = s.connection().connection.driver_connection
+        assert driver.prepare_threshold == 0  # prepared at the first run, planned once
+    assert mode == "force_generic_plan"
+    s.close()  # what replacing an idle or failed search session does: its connection goes back to the pool
+    pool = db.engine.pool
+    held = [db.engine.connect() for _ in range(pool.checkedin())]  # type: ignore[attr-defined]
+    try:
+        modes = {
+            c.execute(text("SELECT pg_backend_pid()")).scalar_one(): c.execute(
+                text("SHOW plan_cache_mode")
+            ).scalar_one()
+            for c in held
+        }
+    finally:
+        for c in held:
+            c.close()
+    assert modes[pid] == "auto"
+    assert driver.prepare_threshold == 5  # psycopg's default, as the other users of the pool expect
+    with db.read(snapshot=False) as again:  # taken again by a search: generic plans again
+        assert again.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_generic_plan"
+
+
+def test_prepared_statement_with_a_repeated_parameter_and_a_literal_percent(db: Database) -> None:
+    """On PostgreSQL the statement is sent with ``$n`` placeholders: a name used twice is one ``$n``, and the
+    driver's escaped ``%%`` is a plain ``%`` again."""
+    with db.write() as s:
+        make_customer(s, postcode="93130", city="Noisy-le-Sec", last_name="Pourcent")
+        make_customer(s, postcode="75011", city="93130", last_name="Ville")
+        make_customer(s, postcode="75012", city="Paris", last_name="Autre")
+    both = Prepared(
+        select(_c.last_name, literal_column("'100%'").label("share"))
+        .where(or_(_c.postcode == bindparam("v"), _c.city == bindparam("v")))
+        .order_by(_c.last_name)
+    )
+    with db.read(snapshot=False) as s:
+        rows = both.all(s, {"v": "93130"})
+    assert [(r.last_name, r.share) for r in rows] == [("Pourcent", "100%"), ("Ville", "100%")]

@@ -43,6 +43,8 @@ STATUS_CHOICES: tuple[tuple[str, tuple[ClaimStatus, ...]], ...] = (
 )
 #: Rows measured to fit the queue's columns (a few screens).
 RESIZE_PRECISION = 40
+#: While the agent scrolls the queue, the claim panel still being built in idle slices waits this long.
+SCROLL_HOLD_MS = 300
 
 
 def create(ctx: AppContext) -> QWidget:
@@ -110,6 +112,9 @@ class ClaimsArea(QWidget):
         queue_layout.addWidget(self.count_label)
         self.detail = ClaimDetailView(ctx)
         self.detail.changed.connect(self.model.reload)
+        self.table.verticalScrollBar().valueChanged.connect(
+            lambda _value: self.detail.building.hold(SCROLL_HOLD_MS)
+        )
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(queue)
         splitter.addWidget(self.detail)
