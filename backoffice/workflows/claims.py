@@ -10,14 +10,20 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections import defaultdict
+import multiprocessing
+import multiprocessing.util
+import os
+import sys
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import islice
+from json.encoder import encode_basestring as encode_string
 from typing import TYPE_CHECKING, Any, cast
 from uuid import uuid4
 
@@ -48,7 +54,7 @@ from sqlalchemy.types import TypeEngine
 
 from backoffice.checks.identifiers import normalize_contract_number
 from backoffice.clock import to_paris
-from backoffice.config import ClaimsSettings
+from backoffice.config import ClaimsSettings, Settings
 from backoffice.data.departements import departement_of_postcode
 from backoffice.errors import ConcurrentEdit, DatabaseUnavailable, InvalidInput, NotFound, Refused
 from backoffice.models import (
@@ -617,6 +623,32 @@ def _converter(dialect: Dialect, type_: TypeEngine[Any], described: Any) -> Call
     return lru_cache(maxsize=65536)(process)
 
 
+@lru_cache(maxsize=8)
+def _coverage_facts(
+    dialect: Dialect, described: tuple[Any, ...]
+) -> Callable[[tuple[Any, ...]], CoverageFacts]:
+    """A coverage row as the driver gives it (code, deductible, start, end) into the engine's facts, as the engine
+    would convert it, cached on the raw values: a batch reads some 13,000 coverages, most of them alike, and the
+    facts are immutable, so contracts share them."""
+    converters = [
+        _converter(dialect, column.type, kind)
+        for column, kind in zip(_COVERAGE_COLUMNS[1:], described[1:], strict=True)
+    ]
+
+    code_of, deductible_of, start_of, end_of = (convert or _unchanged for convert in converters)
+
+    @lru_cache(maxsize=65536)
+    def facts_of(raw: tuple[Any, ...]) -> CoverageFacts:
+        code, deductible, start, end = raw
+        return CoverageFacts(code_of(code), deductible_of(deductible), start_of(start), end_of(end))
+
+    return facts_of
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
 def _facts_of(session: Session, claim_id: int) -> Any:
     session.flush()  # read on the connection, past the ORM's autoflush: the caller's changes must be there
     row = session.connection().execute(_FACTS_OF_CLAIM, {"claim_id": claim_id}).first()
@@ -641,11 +673,14 @@ def _gather(session: Session, rows: Sequence[Any]) -> _Facts:
     contract_ids = list({r[1] for r in rows})  # FACT_COLUMNS order: id, contract_id, customer_id, …
     customer_ids = list({r[2] for r in rows})
     coverages: dict[int, list[CoverageFacts]] = defaultdict(list)
-    # Fetched at once (.all()): iterating row by row costs more than the rules.
-    for contract_id, code, deductible, start, end in _plain_rows(
-        conn, _COVERAGES_OF[dialect], {"ids": contract_ids}
-    ):
-        coverages[contract_id].append(CoverageFacts(code, deductible, start, end))
+    result = cast(CursorResult[Any], conn.execute(_COVERAGES_OF[dialect], {"ids": contract_ids}))
+    try:
+        facts_of = _coverage_facts(conn.dialect, tuple(d[1] for d in result.cursor.description))
+        raw = cast(list[tuple[Any, ...]], result.cursor.fetchall())  # at once: row by row costs more
+    finally:
+        result.close()
+    for row in raw:
+        coverages[row[0]].append(facts_of(row[1:]))
     history: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for customer_id, other_id, occurred_on in _plain_rows(
         conn, _CLAIM_DATES_OF[dialect], {"ids": customer_ids}
@@ -720,23 +755,62 @@ def _encode_triage(result: TriageResult, override: Mapping[str, Any] | None) -> 
     both the comparison and the write)."""
     # The same text as json.dumps(_stored_triage(…)), each finding's part encoded once for all the claims
     # that share it (most explanations recur); a third of the cost.
-    decisions = result.decisions_json()
     if override:
+        decisions = result.decisions_json()
         decisions["override"] = dict(sorted(override.items()))
+        tail = json.dumps(decisions, ensure_ascii=False, separators=(",", ":"))[1:]
+    else:
+        tail = _decisions_json(
+            result.late_declaration,
+            result.declaration_deadline,
+            result.covered,
+            result.coverage_code,
+            None if result.deductible is None else str(result.deductible),  # "300" and "300.00" are equal
+            result.flags,
+            result.priority,
+            result.appraisal_mode,
+            result.fraud_referral,
+        )
     text = (
         '{"findings":['
-        + ",".join([_finding_json(f.part, f.rule, f.title, f.text) for f in result.findings])
+        + ",".join(
+            [
+                _FINDING_JSON % (_string(f.part), _string(f.rule), _string(f.title), encode_string(f.text))
+                for f in result.findings
+            ]
+        )
         + "],"
-        + json.dumps(decisions, ensure_ascii=False, separators=(",", ":"))[1:]
+        + tail
     )
     return text, hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
+#: A finding as ``json.dumps(…, ensure_ascii=False, separators=(",", ":"))`` writes it: ``encode_string`` is the
+#: json module's own string encoder (in C), so the text is the same, without building a dictionary per finding.
+_FINDING_JSON = '{"part":%s,"rule":%s,"title":%s,"text":%s}'
+_string = lru_cache(maxsize=256)(encode_string)  # the parts, rules and titles recur
+
+
 @lru_cache(maxsize=65536)
-def _finding_json(part: str, rule: str, title: str, text: str) -> str:
+def _decisions_json(*decided: Any) -> str:
+    """The decisions' part of the stored JSON after the findings (``TriageResult.decisions_json`` in
+    ``TriageResult`` order, the deductible as text), closing brace included: most claims share one."""
+    late, deadline, covered, code, deductible, flags, priority, mode, fraud = decided
     return json.dumps(
-        {"part": part, "rule": rule, "title": title, "text": text}, ensure_ascii=False, separators=(",", ":")
-    )
+        {
+            "late_declaration": late,
+            "declaration_deadline": deadline.isoformat() if deadline else None,
+            "covered": covered,
+            "coverage_code": code.value if code else None,
+            "deductible": deductible,
+            "flags": list(flags),
+            "priority": priority.value,
+            "appraisal_mode": mode.value,
+            "fraud_referral": fraud,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )[1:]
 
 
 def _fingerprint(result: TriageResult, override: Mapping[str, Any] | None) -> str:
@@ -950,7 +1024,9 @@ _CHANGE_COLUMNS = (
 def _open_claims_after(status: Any) -> Select[Any]:
     return (
         _facts_select(*_STORED_TRIAGE)
-        .where(status.in_(OPEN_CLAIM_STATUSES), Claim.id > bindparam("after_id"))
+        .where(
+            status.in_(OPEN_CLAIM_STATUSES), Claim.id > bindparam("after_id"), Claim.id <= bindparam("upto")
+        )
         .order_by(Claim.id)
         .limit(bindparam("size"))
     )
@@ -967,10 +1043,17 @@ _OPEN_CLAIMS_AFTER = {
 }
 
 
-def _next_open_claims(session: Session, after_id: int, size: int) -> Sequence[Any]:
-    """The next batch of open claims after ``after_id``: their facts and their stored triage, as plain rows."""
+#: The largest claim id (an INTEGER column): a batch without an upper bound, or without a size limit.
+_LAST_ID = 2**31 - 1
+
+
+def _next_open_claims(session: Session, after_id: int, size: int, upto: int = _LAST_ID) -> Sequence[Any]:
+    """The next batch of open claims after ``after_id`` (up to ``upto``): their facts and their stored triage, as
+    plain rows."""
     conn = session.connection()
-    return _plain_rows(conn, _OPEN_CLAIMS_AFTER[conn.dialect.name], {"after_id": after_id, "size": size})
+    return _plain_rows(
+        conn, _OPEN_CLAIMS_AFTER[conn.dialect.name], {"after_id": after_id, "size": size, "upto": upto}
+    )
 
 
 def _plan_retriage(rows: Sequence[Any], results: dict[int, TriageResult], dialect: Any) -> _RetriagePlan:
@@ -1055,17 +1138,18 @@ def _write_retriage(session: Session, actor: Actor, plan: _RetriagePlan) -> Retr
             stamped = stamp(moment) if stamp else moment
             # SQLite rewrites the entries of every index holding a column the SET names, even to the same value:
             # the priority (in three queue indexes) is set only where it changed.
-            for columns, first, changes in (
-                (_CHANGE_COLUMNS, 2, [c for c in plan.changes if c[0] in plan.requeued]),
-                (_CHANGE_COLUMNS[1:], 3, [c for c in plan.changes if c[0] not in plan.requeued]),
-            ):
-                if changes:
-                    assignments = ", ".join(f"{name} = ?" for name in columns)
-                    written += conn.exec_driver_sql(
-                        f"UPDATE claim SET {assignments}, version = version + 1, updated_at = ? "
-                        "WHERE id = ? AND version = ?",
-                        [(*change[first:], stamped, change[0], change[1]) for change in changes],
-                    ).rowcount
+            with _sqlite_page_cache(conn, _RETRIAGE_CACHE_KIB):
+                for columns, first, changes in (
+                    (_CHANGE_COLUMNS, 2, [c for c in plan.changes if c[0] in plan.requeued]),
+                    (_CHANGE_COLUMNS[1:], 3, [c for c in plan.changes if c[0] not in plan.requeued]),
+                ):
+                    if changes:
+                        assignments = ", ".join(f"{name} = ?" for name in columns)
+                        written += conn.exec_driver_sql(
+                            f"UPDATE claim SET {assignments}, version = version + 1, updated_at = ? "
+                            "WHERE id = ? AND version = ?",
+                            [(*change[first:], stamped, change[0], change[1]) for change in changes],
+                        ).rowcount
     skipped = len(plan.changes) - written
     audit.record(
         session,
@@ -1090,6 +1174,23 @@ def _write_retriage(session: Session, actor: Actor, plan: _RetriagePlan) -> Retr
     return RetriageBatch(plan.count, plan.last_id, written, skipped)
 
 
+#: SQLite page cache while a batch is written: a batch moving a thousand claims in the queue indexes dirties
+#: some 4,000 index pages scattered over them, more than the default 2 MB cache holds, and a page spilled to the
+#: log before the commit is read and written again when touched again (15–20 % of the write's CPU).
+_RETRIAGE_CACHE_KIB = 65536
+
+
+@contextmanager
+def _sqlite_page_cache(conn: Connection, kib: int) -> Iterator[None]:
+    """A larger page cache on this connection for a while (freed after: the connection goes back to the pool)."""
+    previous = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
+
+
 def retriage_open_claims(
     session: Session, actor: Actor, *, after_id: int = 0, limit: int | None = None
 ) -> RetriageBatch:
@@ -1099,7 +1200,7 @@ def retriage_open_claims(
     result changed are written, below the ORM (COPY and one joined UPDATE on PostgreSQL, one executemany on
     SQLite), bumping their version, and only if their version is still the one read (a claim a handler saved
     meanwhile keeps the handler's triage and counts as skipped). Handler overrides are kept. One audit record
-    sums the batch up. ``retriage_all`` runs every batch, reading the next while the previous one is written.
+    sums the batch up. ``retriage_all`` runs every batch, planned in other processes while the calling one writes.
     """
     require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
     with _without_cyclic_gc():
@@ -1110,9 +1211,9 @@ def retriage_open_claims(
         return _write_retriage(session, actor, plan)
 
 
-def _read_retriage(db: Database, after_id: int, size: int) -> _Facts | None:
+def _read_retriage(db: Database, after_id: int, size: int, upto: int = _LAST_ID) -> _Facts | None:
     with db.read() as session:
-        rows = _next_open_claims(session, after_id, size)
+        rows = _next_open_claims(session, after_id, size, upto)
         return _gather(session, rows) if rows else None
 
 
@@ -1122,34 +1223,104 @@ def _write_retriage_apart(db: Database, actor: Actor, plan: _RetriagePlan) -> Re
         return _write_retriage(session, actor, plan)
 
 
+#: A planning process's own database handle.
+_planner_db: list[Database] = []
+#: Planning processes: the rules, reading and encoding are pure Python, and one process runs Python on one core
+#: at a time; two of them keep the writes (in the calling process) fed on a machine with two cores or more.
+RETRIAGE_PLANNERS = 2
+#: Batches planned ahead of the writes (each holds its changes' JSON: a few megabytes).
+_PLANNED_AHEAD = 4
+
+
+def _start_planner(url: str, settings: Settings) -> None:
+    """In a planning process: a database handle of its own (a forked child must never use the connections it
+    inherited), closed when the process ends. The process lives for one re-triage and makes no reference cycles,
+    so the cyclic collector stays off."""
+    from backoffice.db import Database
+
+    gc.disable()
+    db = Database(url, settings, pool_size=1)
+    _planner_db.append(db)
+    multiprocessing.util.Finalize(None, db.dispose, exitpriority=10)
+
+
+def _plan_range(after_id: int, upto: int, settings: ClaimsSettings) -> _RetriagePlan | None:
+    """In a planning process: the open claims of an id range read, the rules run and the changes prepared as
+    plain values, ready for the database."""
+    db = _planner_db[0]
+    gathered = _read_retriage(db, after_id, _LAST_ID, upto)
+    if gathered is None:
+        return None
+    return _plan_retriage(gathered.rows, _run_rules(gathered, settings), db.engine.dialect)
+
+
+#: How the planning processes start: forked on Linux (cheap, nothing imported again); spawned elsewhere (Windows
+#: has no fork), where each imports this module afresh and gets the URL and settings pickled.
+PLANNER_START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def _planners(db: Database, settings: Settings, batches: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context(PLANNER_START_METHOD)
+    return ProcessPoolExecutor(
+        max_workers=max(1, min(RETRIAGE_PLANNERS, os.cpu_count() or 1, batches)),
+        mp_context=context,
+        initializer=_start_planner,
+        initargs=(db.engine.url.render_as_string(hide_password=False), settings),
+    )
+
+
+def _retriage_ranges(db: Database, size: int) -> list[tuple[int, int]]:
+    """The open claims cut into id ranges of ``size`` claims each, so that batches are planned independently; the
+    last range has no upper bound (claims declared during the run are triaged too)."""
+    with db.read() as session:
+        ids = session.execute(
+            select(Claim.id).where(Claim.status.in_(OPEN_CLAIM_STATUSES)).order_by(Claim.id)
+        ).scalars()
+        ends = list(ids)[size - 1 :: size]
+    return list(zip([0, *ends], [*ends, _LAST_ID], strict=True))
+
+
 def retriage_all(db: Database, actor: Actor, progress: Callable[[int], None] | None = None) -> int:
-    """Every open claim, batch after batch, as a pipeline: a thread reads the next batch (read transaction) and
-    another writes the previous one (its own short write transaction) while this one runs the rules, so the
-    database works while Python computes; the version check covers a claim saved between the read and the
-    write."""
+    """Every open claim, batch after batch (id ranges of ``retriage_batch_size`` claims), as a pipeline over
+    processes: planning processes each read a batch (their own read transactions) and run the rules, while this
+    process writes the batches planned, in order, each in its own short write transaction (in a thread, so the
+    next plan is received meanwhile). Only plain values cross between the processes: the changes, ready for the
+    database. The version check covers a claim saved between the read and the write."""
     with db.write() as session:  # the right first, before reading anything (a refusal is audited)
         require(session, actor, Permission.CLAIM_TRIAGE, target_type="claim")
-        settings = settings_of(session).claims
+        settings = settings_of(session)
+    ranges = iter(_retriage_ranges(db, settings.claims.retriage_batch_size))
     total = 0
     written: Future[RetriageBatch] | None = None
-    with (
-        _without_cyclic_gc(),
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="retriage-read") as reader,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="retriage-write") as writer,
-    ):
-        read = reader.submit(_read_retriage, db, 0, settings.retriage_batch_size)
-        while True:
-            gathered = read.result()
-            if gathered is not None:
-                read = reader.submit(_read_retriage, db, gathered.rows[-1][0], settings.retriage_batch_size)
-                plan = _plan_retriage(gathered.rows, _run_rules(gathered, settings), db.engine.dialect)
+    planned: deque[Future[_RetriagePlan | None]] = deque()
+    planners = _planners(db, settings, RETRIAGE_PLANNERS)
+    try:
+        # The first submissions fork the planners: before this function starts a thread of its own (a child forked
+        # while another thread holds a lock, SQLite's included, would find it held forever).
+        planned.extend(
+            planners.submit(_plan_range, *bounds, settings.claims)
+            for bounds in islice(ranges, _PLANNED_AHEAD)
+        )
+        with _without_cyclic_gc(), ThreadPoolExecutor(1, thread_name_prefix="retriage-write") as writer:
+            while planned:
+                plan = planned.popleft().result()
+                planned.extend(
+                    planners.submit(_plan_range, *bounds, settings.claims) for bounds in islice(ranges, 1)
+                )
+                if plan is None:
+                    continue
+                if written is not None:
+                    total += written.result().count  # a failed write stops the run here, with its error
+                    if progress is not None:
+                        progress(total)
+                written = writer.submit(_write_retriage_apart, db, actor, plan)
             if written is not None:
-                total += written.result().count  # a failed write stops the run here, with its error
+                total += written.result().count
                 if progress is not None:
                     progress(total)
-            if gathered is None:
-                return total
-            written = writer.submit(_write_retriage_apart, db, actor, plan)
+            return total
+    finally:
+        planners.shutdown(cancel_futures=True)
 
 
 # ---- the queue -------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from backoffice.db import Database
 from backoffice.errors import PermissionDenied
-from backoffice.models import AuditRecord, Claim, Priority
+from backoffice.models import AuditRecord, Claim, ClaimType, Priority
 from backoffice.workflows import claims
 from backoffice.workflows.claims import ClaimRef, QueueFilter
 from tests.claims.builders import contract_number, declare
@@ -87,19 +87,20 @@ def test_rewritten_claims_read_back_as_the_engine_computed_them(db: Database, ag
 def test_a_claim_saved_between_the_read_and_the_write_keeps_the_handlers_save(
     db: Database, agents, handler, monkeypatch
 ) -> None:
-    """The pipeline reads a batch in one transaction and writes it in another: a save in between wins."""
+    """The pipeline reads a batch in one transaction (in the planning process) and writes it in another: a save in
+    between wins."""
     refs = _three_claims_in_two_batches_after_a_rule_change(db, agents)
-    engine_run = claims._run_rules
+    write_apart = claims._write_retriage_apart
 
-    def handler_saves_meanwhile(gathered, settings):
-        if any(row[0] == refs[1].id for row in gathered.rows):
+    def handler_saves_meanwhile(db_, actor, plan):
+        if plan.first_id <= refs[1].id <= plan.last_id:
             with db.write() as s:
                 s.execute(
                     update(Claim).where(Claim.id == refs[1].id).values(version=Claim.version + 1, place="vu")
                 )
-        return engine_run(gathered, settings)
+        return write_apart(db_, actor, plan)
 
-    monkeypatch.setattr(claims, "_run_rules", handler_saves_meanwhile)
+    monkeypatch.setattr(claims, "_write_retriage_apart", handler_saves_meanwhile)
     assert claims.retriage_all(db, handler) == 3
     with db.read() as s:
         flags = {ref.id: s.get(Claim, ref.id).flags for ref in refs}  # type: ignore[union-attr]
@@ -156,7 +157,9 @@ def test_bulk_rows_read_below_the_engine_equal_the_engines_rows(db: Database, ag
         plain = claims._next_open_claims(s, 0, 10)
         engine = [
             tuple(row)
-            for row in s.execute(claims._OPEN_CLAIMS_AFTER[db.dialect], {"after_id": 0, "size": 10})
+            for row in s.execute(
+                claims._OPEN_CLAIMS_AFTER[db.dialect], {"after_id": 0, "size": 10, "upto": claims._LAST_ID}
+            )
         ]
         assert plain == engine and len(plain) == 2
         assert plain[0][-1] == {"priority": "P2", "reason": "Client fragile", "by": handler.username} | {
@@ -183,3 +186,64 @@ def test_the_stored_text_and_its_fingerprint_do_not_depend_on_how_they_are_built
         assert fingerprint == claims._fingerprint(
             result, dict(reversed(list(given.items()))) if given else None
         )
+
+
+def test_every_claim_retriaged_in_planning_processes_reads_as_its_own_triage(
+    db: Database, agents, handler
+) -> None:
+    """Batches are read and computed in other processes (several batches, two planners): each claim must end with
+    exactly what triaging it alone gives, explanation, fingerprint and decision columns, overrides kept."""
+    early = contract_number(db, start_date=date(2026, 11, 10))  # a loss days after subscription
+    usual = contract_number(db)
+    cases = [
+        (early, {}),
+        (usual, {"claim_type": ClaimType.THEFT, "keys_available": False, "occurred_on": date(2026, 11, 16)}),
+        (
+            usual,
+            {"known_on": date(2026, 11, 2), "occurred_on": date(2026, 11, 2)},
+        ),  # late, 11 November skipped
+        (usual, {"claim_type": ClaimType.GLASS, "estimated_amount": Decimal("380.00")}),
+        (
+            usual,
+            {"third_party": True, "third_party_details": "Matmut, AB-123-CD", "safety_parts_declared": True},
+        ),
+        (
+            usual,
+            {
+                "claim_type": ClaimType.NATURAL_DISASTER,
+                "occurred_on": date(2026, 9, 15),
+                "known_on": date(2026, 9, 15),
+                "catnat_decree_published_on": date(2026, 10, 1),  # declared over 30 days after: late
+            },
+        ),
+        (early, {"claim_type": ClaimType.FIRE, "vehicle_drivable": False, "estimated_amount": None}),
+        (usual, {"claim_type": ClaimType.VANDALISM, "estimated_amount": Decimal("15000.00")}),
+    ]
+    refs = [declare(db, agents["agent"], number, **overrides) for number, overrides in cases]
+    with db.write() as s:
+        claims.confirm_triage(s, handler, refs[3].id, priority=Priority.P1, reason="Pare-brise : assuré VTC")
+    db.settings.claims.high_amount_flag = Decimal("2000")  # a rule change: most results change
+    db.settings.claims.retriage_batch_size = 3
+    assert claims.retriage_all(db, handler) == len(refs)
+    with db.read() as s:
+        for ref in refs:
+            claim = s.get(Claim, ref.id)
+            assert claim is not None
+            override = claim.triage.get("override")
+            expected = claims._triage_values(claims.compute_triage(s, handler, ref.id), override)
+            assert {name: getattr(claim, name) for name in expected} == expected, claim.number
+        assert s.get(Claim, refs[3].id).priority is Priority.P1  # type: ignore[union-attr]
+    assert len(_retriage_summaries(db)) == 3  # one audit record per batch
+
+
+def test_planning_processes_spawned_as_on_windows_open_their_own_database(
+    db: Database, agents, handler, monkeypatch
+) -> None:
+    """Windows has no fork: a spawned planner imports the code afresh and gets the URL and the settings (here the
+    changed threshold) pickled."""
+    refs = _three_claims_in_two_batches_after_a_rule_change(db, agents)
+    monkeypatch.setattr(claims, "PLANNER_START_METHOD", "spawn")
+    assert claims.retriage_all(db, handler) == 3
+    with db.read() as s:
+        assert all("high_amount" in s.get(Claim, ref.id).flags for ref in refs)  # type: ignore[union-attr]
+    assert len(_retriage_summaries(db)) == 2
