@@ -42,6 +42,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"start_s": 1.5, "login_s": 0.5, "rss_mb": 300.0, "stall_ms": 100.0}
+TARGET_PHASES = ("search", "queue")  # where the stall target applies: searching, scrolling the claims queue
 SEARCHES = ("martin", "dupont jean", "bernard m", "75011", "petit", "lefebvre", "moreau c", "durand")
 
 
@@ -349,7 +350,10 @@ def main() -> None:
     start = statistics.median(r["start_s"] for r in runs)
     login = statistics.median(r["login_s"] for r in runs)
     rss = max(r["rss_mb"] for r in runs)
-    stall = max(max(r["stall_ms"].values()) for r in runs)
+    # The target's scope (issue 10): "while searching or scrolling the queue"; the other phases are one-time
+    # builds and typing the password, printed for information.
+    stall = max(max(r["stall_ms"].get(phase, 0.0) for phase in TARGET_PHASES) for r in runs)
+    other = max(max(v for k, v in r["stall_ms"].items() if k not in TARGET_PHASES) for r in runs)
     verdicts = {
         "start_s": start <= TARGETS["start_s"],
         "login_s": login <= TARGETS["login_s"],
@@ -363,7 +367,8 @@ def main() -> None:
     print(
         f"médiane démarrage {start:.2f} s (cible ≤ 1,5 s) {mark('start_s')} ; connexion {login:.2f} s "
         f"(≤ 0,5 s) {mark('login_s')} ; RSS max {rss:.0f} Mo (≤ 300 Mo) {mark('rss_mb')} ; "
-        f"blocage max {stall:.0f} ms (≤ 100 ms) {mark('stall_ms')}"
+        f"blocage max en recherche et défilement de la file {stall:.0f} ms (≤ 100 ms) {mark('stall_ms')} "
+        f"(autres phases, pour information : {other:.0f} ms)"
     )
     print(f"charge à la fin : {load_average()}")
     sys.exit(0 if all(verdicts.values()) else 1)

@@ -1,6 +1,6 @@
 ; Inno Setup 6 script: Windows installer for the one-folder bundle built by installer/backoffice.spec.
 ;
-; Build on a Windows workstation (Python 3.11+ x64, Inno Setup 6.2+ from https://jrsoftware.org):
+; Build on a Windows workstation (Python 3.11+ x64, Inno Setup 6.3+ (for "x64compatible") from https://jrsoftware.org):
 ;   py -3.11 -m venv .venv
 ;   .venv\Scripts\python -m pip install -e ".[bundle]"
 ;   .venv\Scripts\python -m PyInstaller --noconfirm installer\backoffice.spec
