@@ -147,8 +147,8 @@ def _generic_plans_for_lookups(engine: Engine, lookup_factory: sessionmaker[Sess
     """The search box's statements run with generic plans on PostgreSQL; every other use keeps custom plans.
 
     psycopg prepares a search's statements on the kept connection, but PostgreSQL kept planning the name-range
-    ones for every keystroke (~0.15 ms each, more than they take to run): with parameters, a range's generic estimate
-    looks worse than each custom plan, though the plan is the same index scan. ``plan_cache_mode`` is a
+    ones for every keystroke (~0.15 ms each, more than they take to run): with parameters, a range's generic
+    estimate looks worse than each custom plan, though the plan is the same index scan. ``plan_cache_mode`` is a
     connection setting, so it is set when a search session takes a connection and reset when the connection
     goes back to the pool, before anything else can use it. The search's statements are also prepared at their
     first run (psycopg waits for the fifth), so no shape of search is planned more than once per connection;

@@ -216,11 +216,19 @@ def _read(cursor: Any, compiled: _Compiled) -> tuple[list[Any], Any]:
     return cursor.fetchall(), (cursor.description if compiled.processors is None else None)
 
 
+def padded_in_list(values: Sequence[Any]) -> list[Any]:
+    """An IN list at the next power of two, its last value repeated (an IN list is a set: same rows), so a
+    handful of statements serve every length."""
+    if not values:
+        raise ValueError("an IN list needs at least one value")
+    count = 1 << (len(values) - 1).bit_length()
+    return [values[min(i, len(values) - 1)] for i in range(count)]
+
+
 class PreparedIn:
     """A family of prepared selects with an ``IN`` list, one per number of placeholders.
 
-    ``build`` receives the placeholders for the list. A list is bound to the next power of two placeholders,
-    its last value repeated (an IN list is a set: same rows), so a handful of statements serve every length.
+    ``build`` receives the placeholders for the list, bound as ``padded_in_list`` pads it.
     """
 
     def __init__(self, build: Callable[[list[Any]], Statement]) -> None:
@@ -228,12 +236,10 @@ class PreparedIn:
         self._by_count: dict[int, Prepared] = {}
 
     def query(self, values: Sequence[Any], params: Mapping[str, Any] | None = None) -> Query:
-        if not values:
-            raise ValueError("an IN list needs at least one value")
-        count = 1 << (len(values) - 1).bit_length()
-        prepared = self._by_count.get(count)
+        padded = padded_in_list(values)
+        prepared = self._by_count.get(len(padded))
         if prepared is None:
-            placeholders: list[Any] = [bindparam(f"in_{i}") for i in range(count)]
-            prepared = self._by_count[count] = Prepared(self._build(placeholders))
-        bound = {f"in_{i}": values[min(i, len(values) - 1)] for i in range(count)}
+            placeholders: list[Any] = [bindparam(f"in_{i}") for i in range(len(padded))]
+            prepared = self._by_count[len(padded)] = Prepared(self._build(placeholders))
+        bound = {f"in_{i}": value for i, value in enumerate(padded)}
         return (prepared, {**(params or {}), **bound})

@@ -46,7 +46,7 @@ from backoffice.models import (
     Product,
 )
 from backoffice.models.customers import display_name
-from backoffice.prepared import Prepared, PreparedIn, Query, fetch
+from backoffice.prepared import Prepared, PreparedIn, Query, fetch, padded_in_list
 from backoffice.workflows.context import Actor
 from backoffice.workflows.permissions import Permission, require
 
@@ -441,12 +441,6 @@ def _name_params(reading: NameReading, limit: int) -> dict[str, Any]:
     return params
 
 
-def _padded(values: Sequence[str]) -> list[str]:
-    """An IN list at the next power of two, its last value repeated (same set, few statements)."""
-    count = 1 << (len(values) - 1).bit_length()
-    return [values[min(i, len(values) - 1)] for i in range(count)]
-
-
 def _typo_query(reading: NameReading, filters: SearchFilters, limit: int, terms: list[str]) -> Query:
     """Customers bearing one of ``terms``, the names one edit away from the reading's last name."""
     prepared = _TYPO_STATEMENTS[bool(reading.first)]
@@ -477,7 +471,7 @@ def _name_plan(readings: Sequence[NameReading], limit: int, near: bool) -> list[
         if len(reading.last) >= MIN_PREFIX_WITH_FIRST_NAMES:
             plan.append(_Step(reading, "longer", params))
         if near and _typo_allowed(reading.last):
-            variants = _padded(sorted(deletion_variants(reading.last)))
+            variants = padded_in_list(sorted(deletion_variants(reading.last)))
             plan.append(_Step(reading, "near", {**params, **{f"in_{i}": v for i, v in enumerate(variants)}}))
     return plan
 
