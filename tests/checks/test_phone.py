@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
+
+import phonenumbers
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backoffice.checks.phone import format_phone_fr, looks_like_phone, normalize_phone
+from backoffice.checks.phone import _OVERSEAS_PREFIXES, format_phone_fr, looks_like_phone, normalize_phone
 
 
 @pytest.mark.parametrize(
@@ -120,3 +123,79 @@ def test_french_numbers_survive_any_separator_and_display_round_trip(digits: str
     assert normalize_phone(typed) == e164
     if e164 is not None:
         assert normalize_phone(format_phone_fr(e164)) == e164
+
+
+# --- the fast path for national numbers reads exactly what phonenumbers' full parse reads --------------------
+
+
+def _parsed_in_full(raw: str) -> str | None:
+    """normalize_phone as it was before its fast path: always phonenumbers' generic parse."""
+    if not raw.strip():
+        return None
+    text = re.sub(r"\(\s*0\s*\)", "", raw.strip())
+    region = "FR"
+    national = re.sub(r"\D", "", text)
+    if not text.startswith("+") and re.fullmatch(r"0\d{9}", national):
+        region = _OVERSEAS_PREFIXES.get(national[1:4], "FR")
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Separators the fast path takes, and characters it leaves to the full parse (tab, no-break space, letters…).
+_SEPARATORS = st.sampled_from(
+    ["", "", " ", "  ", ".", "-", "/", "(", ")", " - ", "\t", "\u00a0", "x", "+", "*"]
+)
+
+
+def _typed(digits: str, separators: list[str]) -> str:
+    return "".join(d + s for d, s in zip(digits, [*separators, ""], strict=False))
+
+
+@settings(max_examples=400)
+@given(
+    st.from_regex(r"0[0-9]{9}", fullmatch=True),
+    st.lists(_SEPARATORS, min_size=9, max_size=9),
+    st.sampled_from([("", ""), ("  ", " "), ("(", ")"), ("(0)", ""), ("+33 (0)", "")]),
+)
+def test_fast_path_reads_every_national_number_as_the_full_parse(
+    digits: str, separators: list[str], around: tuple[str, str]
+) -> None:
+    typed = around[0] + _typed(digits, separators) + around[1]
+    assert normalize_phone(typed) == _parsed_in_full(typed)
+
+
+def test_fast_path_reads_every_prefix_as_the_full_parse() -> None:
+    """Every "0x yz" prefix (overseas departments included), each with a few endings, every usual separator."""
+    endings = ["000000", "123456", "999999", "270123"]
+    for prefix in range(1000):
+        for ending in endings:
+            digits = f"0{prefix:03d}{ending}"
+            for separator in ("", " ", ".", "\t", "\u00a0"):
+                typed = _typed(digits, [separator, "", separator, "", separator, "", separator, "", ""])
+                assert normalize_phone(typed) == _parsed_in_full(typed), typed
+    for prefix in _OVERSEAS_PREFIXES:
+        for typed in (
+            f"0{prefix} 12 34 56",
+            f"0{prefix}.27.12.34",
+            f"(0{prefix}) 20-12-34",
+            f"+33 (0){prefix}123456",
+        ):
+            assert normalize_phone(typed) == _parsed_in_full(typed), typed
+
+
+def test_national_numbers_skip_the_generic_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The common form costs a lookup no generic parse; the others still get it."""
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("phonenumbers.parse called")
+
+    monkeypatch.setattr(phonenumbers, "parse", refused)
+    assert normalize_phone("06 12 34 56 78") == "+33612345678"
+    assert normalize_phone("0692.12.34.56") == "+262692123456"
+    with pytest.raises(AssertionError):
+        normalize_phone("+33 6 12 34 56 78")
