@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    CompoundSelect,
     Select,
     and_,
     bindparam,
@@ -637,8 +638,23 @@ def _collect_identifiers(
 
 
 _BY_EMAIL = Prepared(_base().where(_c.email_key == bindparam("v"), _LIVE).order_by(*_BY_ACTIVITY))
-_BY_MOBILE = Prepared(_base().where(_c.phone_mobile == bindparam("v"), _LIVE))
-_BY_HOME = Prepared(_base().where(_c.phone_home == bindparam("v"), _LIVE))
+
+
+def _by_phone(clauses: Sequence[ColumnElement[bool]] = ()) -> CompoundSelect[Any]:
+    """Customers with the number as mobile or home phone: one statement (a seek in each column's index), each
+    row tagged with the column it matched (``home``: 0 for the mobile, 1 for the home phone).
+    """
+    return union_all(
+        *(
+            _base()
+            .add_columns(literal_column(str(home)).label("home"))
+            .where(column == bindparam("v"), _LIVE, *clauses)
+            for home, column in enumerate((_c.phone_mobile, _c.phone_home))
+        )
+    )
+
+
+_BY_PHONE = Prepared(_by_phone())
 _BY_POSTCODE = Prepared(
     _base().where(_c.postcode == bindparam("v"), _LIVE).order_by(*_NAME_ORDER).limit(bindparam("n"))
 )
@@ -679,10 +695,8 @@ def _first_round(what: Classification, filters: SearchFilters, limit: int, specu
     elif what.kind is QueryKind.EMAIL:
         queries = [_query(_BY_EMAIL, {"v": what.value}, filters)]
     elif what.kind is QueryKind.PHONE:
-        queries = [
-            _query(_BY_MOBILE, {"v": what.value}, filters),
-            _query(_BY_HOME, {"v": what.value}, filters),
-        ]
+        params = {"v": what.value}
+        queries = [(_by_phone(_filter_clauses(filters)), params) if filters.active else (_BY_PHONE, params)]
     elif what.kind is QueryKind.POSTCODE:
         queries = [_query(_BY_POSTCODE, {"v": what.value, **n}, filters)]
     elif what.kind is QueryKind.IBAN:
@@ -732,8 +746,17 @@ def search(
     elif what.kind is QueryKind.EMAIL:
         _add_rows(out, fetched[0], MatchKind.EMAIL, "E-mail", by_name=False)
     elif what.kind is QueryKind.PHONE:
-        _add_rows(out, fetched[0], MatchKind.PHONE, "Téléphone mobile", by_name=False)
-        _add_rows(out, fetched[1], MatchKind.PHONE, "Téléphone fixe", by_name=False)
+        # The mobile first: a customer with the number as both keeps "Téléphone mobile".
+        _add_rows(
+            out,
+            [row for row in fetched[0] if not row.home],
+            MatchKind.PHONE,
+            "Téléphone mobile",
+            by_name=False,
+        )
+        _add_rows(
+            out, [row for row in fetched[0] if row.home], MatchKind.PHONE, "Téléphone fixe", by_name=False
+        )
     elif what.kind is QueryKind.POSTCODE:
         _add_rows(out, fetched[0], MatchKind.POSTCODE, f"Code postal {what.value}", by_name=True)
     elif what.kind is QueryKind.IBAN:

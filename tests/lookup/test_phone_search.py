@@ -1,0 +1,100 @@
+"""A phone number in the search box, on SQLite and PostgreSQL: mobile and home phones in one statement."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from backoffice.db import Database
+from backoffice.models import ContractStatus, Customer, LockReason, Product
+from backoffice.workflows.context import Actor
+from backoffice.workflows.lookup import MatchKind, QueryKind, SearchFilters, SearchResult, search
+from tests.factories import make_account, make_contract, make_customer
+
+SHARED = "+33145678901"  # a family's landline, also the mobile some relatives gave
+
+
+@pytest.fixture
+def household(db: Database) -> dict[str, int]:
+    """Four customers behind one number, as mobile, home phone or both; one file merged into another."""
+    with db.write() as s:
+        now = db.clock.now()
+        ids = {
+            "mobile": make_customer(
+                s, phone_mobile=SHARED, phone_home=None, last_activity_at=now - timedelta(days=2)
+            ).id,
+            "home": make_customer(
+                s, phone_mobile="+33600000001", phone_home=SHARED, last_activity_at=now - timedelta(hours=1)
+            ).id,
+            "both": make_customer(
+                s, phone_mobile=SHARED, phone_home=SHARED, last_activity_at=now - timedelta(days=9)
+            ).id,
+            "home_old": make_customer(
+                s, phone_mobile="+33600000002", phone_home=SHARED, last_activity_at=now - timedelta(days=30)
+            ).id,
+            "other": make_customer(s, phone_mobile="+33600000003", phone_home="+33145678902").id,
+        }
+        survivor = s.get_one(Customer, ids["other"])
+        make_customer(s, phone_mobile=SHARED, phone_home=SHARED, merged_into_id=survivor.id)
+        make_contract(s, s.get_one(Customer, ids["home"]), product=Product.TWO_WHEELER)
+        make_contract(s, s.get_one(Customer, ids["both"]), status=ContractStatus.TERMINATED)
+        make_account(s, s.get_one(Customer, ids["mobile"]), locked=LockReason.FAILED_LOGINS)
+    return ids
+
+
+def run(db: Database, actor: Actor, text: str, **kw) -> SearchResult:  # type: ignore[no-untyped-def]
+    with db.read() as s:
+        return search(s, actor, text, **kw)
+
+
+def found(result: SearchResult) -> list[tuple[int, str]]:
+    return [(hit.customer_id, hit.reason) for hit in result.hits]
+
+
+def test_mobile_and_home_phones_newest_activity_first(db, agents, household) -> None:  # type: ignore[no-untyped-def]
+    result = run(db, agents["agent"], "01 45 67 89 01")
+    assert result.kind is QueryKind.PHONE
+    assert found(result) == [
+        (household["home"], "Téléphone fixe"),
+        (household["mobile"], "Téléphone mobile"),
+        (household["both"], "Téléphone mobile"),  # found by both columns: once, as its mobile
+        (household["home_old"], "Téléphone fixe"),
+    ]
+    assert all(hit.match is MatchKind.PHONE for hit in result.hits)
+    assert result.open_directly is None  # four files: the agent chooses
+
+
+@pytest.mark.parametrize(
+    "typed", ["+33 1 45 67 89 01", "0033145678901", "01.45.67.89.01", "(01) 45-67-89-01"]
+)
+def test_every_spelling_finds_the_same_files(db, agents, household, typed) -> None:  # type: ignore[no-untyped-def]
+    assert found(run(db, agents["agent"], typed)) == found(run(db, agents["agent"], "0145678901"))
+
+
+def test_a_number_found_once_opens_its_file(db, agents, household) -> None:  # type: ignore[no-untyped-def]
+    result = run(db, agents["agent"], "01 45 67 89 02")
+    assert result.open_directly == household["other"]
+    assert found(result) == [(household["other"], "Téléphone fixe")]
+
+
+def test_filters_apply_to_both_phones(db, agents, household) -> None:  # type: ignore[no-untyped-def]
+    agent = agents["agent"]
+    two_wheeler = run(db, agent, "0145678901", filters=SearchFilters(product=Product.TWO_WHEELER))
+    assert found(two_wheeler) == [(household["home"], "Téléphone fixe")]
+    terminated = run(
+        db, agent, "0145678901", filters=SearchFilters(contract_status=ContractStatus.TERMINATED)
+    )
+    assert found(terminated) == [(household["both"], "Téléphone mobile")]
+    locked = run(db, agent, "0145678901", filters=SearchFilters(locked_account=True))
+    assert found(locked) == [(household["mobile"], "Téléphone mobile")]
+    nothing = run(db, agent, "0145678902", filters=SearchFilters(locked_account=True))
+    assert nothing.hits == ()
+    assert nothing.message == "Aucun dossier ne correspond."
+
+
+@pytest.mark.parametrize("typed", ["01 45 67 89", "01 45 67 89 01 23", "00 45 67 89 01", "01\t45 67 89 01"])
+def test_invalid_numbers_are_not_searched_as_phones(db, agents, household, typed) -> None:  # type: ignore[no-untyped-def]
+    result = run(db, agents["agent"], typed)
+    assert result.kind is not QueryKind.PHONE
+    assert result.hits == ()
