@@ -52,6 +52,9 @@ class DatabaseSettings:
     sqlite_busy_timeout_ms: int = 15000
     demo_customers_on_first_run: int = 2000
     demo_seed: int = 42
+    # PostgreSQL: each workstation listens for changes to agents (LISTEN/NOTIFY), so the search box checks the
+    # agent without a round trip. Off behind a PgBouncer in transaction mode, which cannot hold a LISTEN.
+    agent_change_notices: bool = True
 
 
 @dataclass

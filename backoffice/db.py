@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from backoffice.agent_changes import AgentChanges
 from backoffice.clock import Clock, SystemClock
 from backoffice.config import Settings
 from backoffice.errors import BackofficeError, ConcurrentEdit, DatabaseUnavailable, Refused
@@ -176,6 +177,50 @@ def _generic_plans_for_lookups(engine: Engine, lookup_factory: sessionmaker[Sess
                 record.invalidate()
 
 
+def _notice_connection(engine: Engine) -> Callable[[], Any]:
+    """How to open the connection that listens for agent changes: the pool's own parameters, autocommit, and
+    TCP keepalives so that a connection cut without a word is noticed."""
+
+    def connect() -> Any:
+        import psycopg
+
+        _, params = engine.dialect.create_connect_args(engine.url)
+        params.pop("context", None)
+        return psycopg.connect(
+            **params,
+            autocommit=True,
+            connect_timeout=5,
+            application_name="backoffice (avis)",
+            keepalives=1,
+            keepalives_idle=30,
+            keepalives_interval=10,
+            keepalives_count=3,
+        )
+
+    return connect
+
+
+def _forget_agents_on_commit(write_factory: sessionmaker[Session], changes: AgentChanges) -> None:
+    """A change to agents committed by this process is known here at once, without waiting for its notice."""
+
+    @event.listens_for(write_factory, "after_flush")
+    def _on_flush(session: Session, _context: Any) -> None:
+        if any(
+            getattr(obj, "__tablename__", None) == "agent"
+            for obj in (*session.new, *session.dirty, *session.deleted)
+        ):
+            session.info["agents_changed"] = True
+
+    @event.listens_for(write_factory, "after_commit")
+    def _on_commit(session: Session) -> None:
+        if session.info.pop("agents_changed", False):
+            changes.forget()
+
+    @event.listens_for(write_factory, "after_rollback")
+    def _on_rollback(session: Session) -> None:
+        session.info.pop("agents_changed", None)
+
+
 def translate_db_error(exc: Exception, url: URL) -> DatabaseUnavailable:
     text = str(getattr(exc, "orig", exc))
     if url.get_backend_name() == "sqlite":
@@ -255,11 +300,15 @@ class Database:
         lookup_options = (
             {"sqlite_autocommit": True} if self.dialect == "sqlite" else {"isolation_level": "AUTOCOMMIT"}
         )
+        self.agent_changes: AgentChanges | None = None
+        if self.dialect == "postgresql" and settings.database.agent_change_notices:
+            self.agent_changes = AgentChanges(_notice_connection(self.engine))
+            _forget_agents_on_commit(self._write_factory, self.agent_changes)
         self._lookup_factory = sessionmaker(
             bind=self.engine.execution_options(**lookup_options),
             expire_on_commit=False,
             autoflush=False,
-            info=info,
+            info={**info, "agent_changes": self.agent_changes} if self.agent_changes else info,
         )
         if self.dialect == "postgresql":
             _generic_plans_for_lookups(self.engine, self._lookup_factory)
@@ -440,6 +489,8 @@ class Database:
             kept, self._kept_lookups = self._kept_lookups, []
         for _, session in kept:  # kept search sessions hand their connections back first
             session.close()
+        if self.agent_changes is not None:
+            self.agent_changes.close()
         self.engine.dispose()
         if self.readonly_engine is not self.engine:
             self.readonly_engine.dispose()
