@@ -26,8 +26,7 @@ _COUNTRY_CODES = {
 }
 _PHONE_CHARACTERS = re.compile(r"[+\d\s.\-/()]+")
 _TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
-_NON_DIGITS = re.compile(r"\D")
-_NATIONAL = re.compile(r"0\d{9}")
+_NATIONAL = re.compile(r"0[0-9]{9}")
 # What separates the digits of a national number as agents type it, and only that: phonenumbers reads other
 # characters (tabs, letters, "00", "+") in ways of its own, so those numbers take its full parse.
 _PLAIN_SEPARATORS = str.maketrans("", "", " .-/()")
@@ -38,18 +37,29 @@ def normalize_phone(raw: str | None, default_region: str = "FR") -> str | None:
     if not raw or not raw.strip():
         return None
     text = _TRUNK_ZERO.sub("", raw.strip())
-    if default_region == "FR":
-        number = _french_national(text)
-        if number is not None:
-            return _e164(number)
+    if default_region == "FR" and (number := _french_national(text)) is not None:
+        return _e164(number)
     region = default_region
-    national = _NON_DIGITS.sub("", text)
+    national = phonenumbers.normalize_digits_only(
+        text
+    )  # its digits as phonenumbers reads them ("٠٦" is "06")
     if default_region == "FR" and not text.startswith("+") and _NATIONAL.fullmatch(national):
         region = _OVERSEAS_PREFIXES.get(national[1:4], "FR")
     try:
         return _e164(phonenumbers.parse(text, region))
     except NumberParseException:
         return None
+
+
+def national_phone(text: str) -> str | None:
+    """E.164 form of a French national number as agents type it ("06 12 34 56 78"), None for any other text
+    (which ``normalize_phone`` may still read) or an invalid number.
+
+    The search box asks it first: such text can be nothing else (no client or contract number, postcode or
+    name is ten digits starting with 0 then 1 to 9), and skipping the other readings matters at every keystroke.
+    """
+    number = _french_national(_TRUNK_ZERO.sub("", text.strip()))
+    return None if number is None else _e164(number)
 
 
 def _french_national(text: str) -> phonenumbers.PhoneNumber | None:

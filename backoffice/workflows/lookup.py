@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.checks.bank import normalize_iban
 from backoffice.checks.identifiers import IdentifierKind, classify_identifier
-from backoffice.checks.phone import searched_phone
+from backoffice.checks.phone import national_phone, searched_phone
 from backoffice.checks.text import fold
 from backoffice.models import (
     AccountStatus,
@@ -181,6 +182,9 @@ def classify(text: str) -> Classification:
         return Classification(QueryKind.EMPTY)
     if len(stripped) > MAX_QUERY_LENGTH:
         return Classification(QueryKind.TOO_LONG)
+    phone = national_phone(stripped)  # the form agents type most, and one no other reading accepts
+    if phone is not None:
+        return Classification(QueryKind.PHONE, value=phone)
     identifiers = classify_identifier(stripped)
     if identifiers:
         return Classification(QueryKind.IDENTIFIER, tuple((c.kind, c.value) for c in identifiers))
@@ -655,6 +659,8 @@ def _by_phone(clauses: Sequence[ColumnElement[bool]] = ()) -> CompoundSelect[Any
 
 
 _BY_PHONE = Prepared(_by_phone())
+_PHONE_REASONS = ("Téléphone mobile", "Téléphone fixe")
+_column_matched = attrgetter("home")
 _BY_POSTCODE = Prepared(
     _base().where(_c.postcode == bindparam("v"), _LIVE).order_by(*_NAME_ORDER).limit(bindparam("n"))
 )
@@ -746,17 +752,8 @@ def search(
     elif what.kind is QueryKind.EMAIL:
         _add_rows(out, fetched[0], MatchKind.EMAIL, "E-mail", by_name=False)
     elif what.kind is QueryKind.PHONE:
-        # The mobile first: a customer with the number as both keeps "Téléphone mobile".
-        _add_rows(
-            out,
-            [row for row in fetched[0] if not row.home],
-            MatchKind.PHONE,
-            "Téléphone mobile",
-            by_name=False,
-        )
-        _add_rows(
-            out, [row for row in fetched[0] if row.home], MatchKind.PHONE, "Téléphone fixe", by_name=False
-        )
+        for row in sorted(fetched[0], key=_column_matched):  # a customer found by both keeps its mobile
+            out.add(row, MatchKind.PHONE, _PHONE_REASONS[row.home], _activity_key(row))
     elif what.kind is QueryKind.POSTCODE:
         _add_rows(out, fetched[0], MatchKind.POSTCODE, f"Code postal {what.value}", by_name=True)
     elif what.kind is QueryKind.IBAN:

@@ -61,6 +61,12 @@ def test_french_overseas_and_foreign_numbers(typed: str, e164: str) -> None:
     assert normalize_phone(typed) == e164
 
 
+def test_other_scripts_digits_read_as_their_ascii_twins() -> None:
+    """The overseas prefix is read from the digits phonenumbers reads, whatever script they are typed in."""
+    assert normalize_phone("059\u0666 30 12 34") == normalize_phone("0596 30 12 34") == "+596596301234"
+    assert normalize_phone("06 \u0661\u0662 34 56 78") == "+33612345678"
+
+
 @pytest.mark.parametrize(
     "typed", ["", "   ", None, "01 49 15", "1234", "abc", "00 00 00 00 00", "+33 1 49 15 33 00 00"]
 )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from backoffice.db import Database
 from backoffice.models import ContractStatus, Customer, LockReason, Product
 from backoffice.workflows.context import Actor
-from backoffice.workflows.lookup import MatchKind, QueryKind, SearchFilters, SearchResult, search
+from backoffice.workflows.lookup import MatchKind, QueryKind, SearchFilters, SearchResult, classify, search
 from tests.factories import make_account, make_contract, make_customer
 
 SHARED = "+33145678901"  # a family's landline, also the mobile some relatives gave
@@ -98,3 +101,25 @@ def test_invalid_numbers_are_not_searched_as_phones(db, agents, household, typed
     result = run(db, agents["agent"], typed)
     assert result.kind is not QueryKind.PHONE
     assert result.hits == ()
+
+
+@settings(max_examples=300)
+@given(
+    st.from_regex(r"0?[0-9]{9}", fullmatch=True),
+    st.lists(
+        st.sampled_from(["", "", " ", ".", "-", "/", "(", ")", "\t", "_", "+"]), min_size=10, max_size=10
+    ),
+    st.sampled_from(["", " ", "(0)", "( 0 )", "+33 (0)", "00"]),
+)
+@example(digits="692123456", separators=[""] * 10, before="(0)")  # "0692…" would be La Réunion
+@example(digits="0692123456", separators=[" ", "", " "] * 3 + [""], before="( 0 )")
+@example(digits="0001234567", separators=[""] * 10, before="")  # a client number
+def test_national_numbers_read_first_classify_as_before(
+    digits: str, separators: list[str], before: str
+) -> None:
+    """Reading a national number before anything else changes no classification: no client or contract
+    number, postcode, IBAN end or name is written that way."""
+    typed = before + "".join(d + s for d, s in zip(digits, separators, strict=False))
+    with patch("backoffice.workflows.lookup.national_phone", lambda text: None):
+        in_full_order = classify(typed)
+    assert classify(typed) == in_full_order
