@@ -262,3 +262,20 @@ def test_prepared_statement_with_a_repeated_parameter_and_a_literal_percent(db: 
     with db.read(snapshot=False) as s:
         rows = both.all(s, {"v": "93130"})
     assert [(r.last_name, r.share) for r in rows] == [("Pourcent", "100%"), ("Ville", "100%")]
+
+
+def test_prepared_statements_follow_the_session_to_its_next_transaction(db: Database) -> None:
+    """The connection is resolved once per transaction: after a commit or a failed statement, the session's
+    next statement runs on whatever connection its new transaction has, and sees what was committed."""
+    broken = Prepared(select(text("no_such_column")).select_from(Customer.__table__))
+    with db.write() as s:
+        assert _BY_POSTCODE.all(s, {"pc": "93130", "n": 5}) == []
+        make_customer(s, postcode="93130", last_name="Avant")
+        s.commit()
+        assert [r.last_name for r in _BY_POSTCODE.all(s, {"pc": "93130", "n": 5})] == ["Avant"]
+        assert s.connection() is s.info["prepared_lane"][1]
+        with pytest.raises(DBAPIError):
+            broken.all(s, {})
+        s.rollback()
+        assert [r.last_name for r in _BY_POSTCODE.all(s, {"pc": "93130", "n": 5})] == ["Avant"]
+        assert s.connection() is s.info["prepared_lane"][1]
