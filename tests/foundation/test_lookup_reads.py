@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import bindparam, create_engine, event, literal_column, or_, select, text
+from sqlalchemy import bindparam, create_engine, literal_column, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
@@ -17,6 +17,7 @@ from backoffice.prepared import Prepared, fetch
 from backoffice.workflows.context import Actor
 from backoffice.workflows.lookup import search
 from tests.factories import make_customer
+from tests.statements import recorded_statements
 
 _c = Customer.__table__.c
 _BY_POSTCODE = Prepared(
@@ -42,17 +43,8 @@ def test_prepared_rows_are_the_rows_sqlalchemy_returns(db: Database) -> None:
 
 
 def test_prepared_statement_is_seen_by_statement_listeners(db: Database) -> None:
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, _params, _ctx, _many):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        with db.read(snapshot=False) as s:
-            _BY_POSTCODE.all(s, {"pc": "00000", "n": 1})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    with recorded_statements(db) as seen, db.read(snapshot=False) as s:
+        _BY_POSTCODE.all(s, {"pc": "00000", "n": 1})
     assert any("customer.postcode" in statement for statement in seen)
 
 
