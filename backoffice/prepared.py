@@ -139,7 +139,7 @@ def fetch(session: Session, *queries: Query) -> list[list[Any]]:
     """The rows of each query, in order. On PostgreSQL the prepared ones go in one round trip (psycopg's
     pipeline mode); a plain ``Select`` (a statement built for this call) runs through SQLAlchemy.
     """
-    connection = session.connection()
+    connection, lane = _lane(session)
     # SQLAlchemy's own flags, as its execute() reads them: no listener of any kind, nothing to look up.
     watched = getattr(connection, "_has_events", True) or getattr(connection.engine, "_has_events", True)
     if watched and (connection.dispatch.before_cursor_execute or connection.dispatch.after_cursor_execute):
@@ -154,14 +154,15 @@ def fetch(session: Session, *queries: Query) -> list[list[Any]]:
     if len(queries) == 1 and isinstance(queries[0][0], Prepared):  # a permission check, an exact lookup
         compiled = queries[0][0].compiled(dialect)
         arguments = compiled.arguments(queries[0][1])
-        cursor = compiled.cursor(dbapi_connection)
+        cursor = lane[2] if lane[2] is not None else compiled.cursor(dbapi_connection)
+        lane[2] = None  # in use (a statement run while reading the rows would take a cursor of its own)
         try:
             cursor.execute(compiled.sql, arguments)
             rows, description = _read(cursor, compiled)
         except compiled.error as error:
-            raise _wrapped(connection, compiled, arguments, error, cursor) from error
-        finally:
             cursor.close()
+            raise _wrapped(connection, compiled, arguments, error, cursor) from error
+        lane[2] = cursor  # read to its end: the next statement of this transaction can reuse it
         return [compiled.rows(rows, description)]
     results: list[list[Any] | None] = [None] * len(queries)
     driver: list[tuple[int, _Compiled, Any]] = []
@@ -196,6 +197,26 @@ def fetch(session: Session, *queries: Query) -> list[list[Any]]:
         for (i, compiled, _), (rows, description) in zip(driver, fetched, strict=True):
             results[i] = compiled.rows(rows, description)
     return results  # type: ignore[return-value]
+
+
+_LANE = "prepared_lane"
+
+
+def _lane(session: Session) -> tuple[Any, list[Any]]:
+    """The session's connection and a cursor to reuse, resolved once per transaction.
+
+    ``Session.connection()`` costs more than a point lookup's own SQL on SQLite, and a psycopg cursor about as
+    much: the search box's session keeps one transaction (autocommit) from keystroke to keystroke. A new
+    transaction, or one no longer active, resolves them again through ``Session.connection()``.
+    """
+    transaction = session.get_transaction()
+    lane: list[Any] | None = session.info.get(_LANE)
+    if lane is not None and lane[0] is transaction and transaction is not None and transaction.is_active:
+        return lane[1], lane
+    connection = session.connection()
+    lane = [session.get_transaction(), connection, None]
+    session.info[_LANE] = lane
+    return connection, lane
 
 
 def _wrapped(

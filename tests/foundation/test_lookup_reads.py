@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import bindparam, create_engine, event, literal_column, or_, select, text
+from sqlalchemy import bindparam, create_engine, literal_column, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
@@ -17,6 +17,7 @@ from backoffice.prepared import Prepared, fetch
 from backoffice.workflows.context import Actor
 from backoffice.workflows.lookup import search
 from tests.factories import make_customer
+from tests.statements import recorded_statements
 
 _c = Customer.__table__.c
 _BY_POSTCODE = Prepared(
@@ -42,17 +43,8 @@ def test_prepared_rows_are_the_rows_sqlalchemy_returns(db: Database) -> None:
 
 
 def test_prepared_statement_is_seen_by_statement_listeners(db: Database) -> None:
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, _params, _ctx, _many):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        with db.read(snapshot=False) as s:
-            _BY_POSTCODE.all(s, {"pc": "00000", "n": 1})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    with recorded_statements(db) as seen, db.read(snapshot=False) as s:
+        _BY_POSTCODE.all(s, {"pc": "00000", "n": 1})
     assert any("customer.postcode" in statement for statement in seen)
 
 
@@ -262,3 +254,20 @@ def test_prepared_statement_with_a_repeated_parameter_and_a_literal_percent(db: 
     with db.read(snapshot=False) as s:
         rows = both.all(s, {"v": "93130"})
     assert [(r.last_name, r.share) for r in rows] == [("Pourcent", "100%"), ("Ville", "100%")]
+
+
+def test_prepared_statements_follow_the_session_to_its_next_transaction(db: Database) -> None:
+    """The connection is resolved once per transaction: after a commit or a failed statement, the session's
+    next statement runs on whatever connection its new transaction has, and sees what was committed."""
+    broken = Prepared(select(text("no_such_column")).select_from(Customer.__table__))
+    with db.write() as s:
+        assert _BY_POSTCODE.all(s, {"pc": "93130", "n": 5}) == []
+        make_customer(s, postcode="93130", last_name="Avant")
+        s.commit()
+        assert [r.last_name for r in _BY_POSTCODE.all(s, {"pc": "93130", "n": 5})] == ["Avant"]
+        assert s.connection() is s.info["prepared_lane"][1]
+        with pytest.raises(DBAPIError):
+            broken.all(s, {})
+        s.rollback()
+        assert [r.last_name for r in _BY_POSTCODE.all(s, {"pc": "93130", "n": 5})] == ["Avant"]
+        assert s.connection() is s.info["prepared_lane"][1]

@@ -6,11 +6,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import event
 
 from backoffice import agent_changes
 from backoffice.config import Settings
@@ -20,6 +18,7 @@ from backoffice.workflows import staff
 from backoffice.workflows.context import Actor
 from backoffice.workflows.lookup import search
 from tests.factories import make_customer
+from tests.statements import recorded_statements
 
 ON_POSTGRESQL = pytest.mark.parametrize("db", ["postgresql"], indirect=True)
 
@@ -38,17 +37,10 @@ def _search(db: Database, actor: Actor, typed: str = "dupont") -> int:
 @contextmanager
 def _agent_reads(db: Database) -> Iterator[list[str]]:
     """The statements that read the agent table, as the search sends them."""
-    seen: list[str] = []
-
-    def listen(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        if "FROM agent" in statement:
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listen)
+    with recorded_statements(db) as seen:
+        reads: list[str] = []
+        yield reads
+    reads.extend(statement for statement in seen if "FROM agent" in statement)
 
 
 def _noticed(db: Database, generation: int | None, timeout: float = 5.0) -> bool:

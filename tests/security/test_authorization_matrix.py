@@ -15,8 +15,7 @@ import inspect
 import pkgutil
 import re
 import typing
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, is_dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 import backoffice.workflows as workflows_package
 from backoffice.db import Database
@@ -49,6 +48,7 @@ from backoffice.workflows.permissions import ROLE_PERMISSIONS, Permission
 from backoffice.workflows.verification import Decision
 from tests.conftest import NOW, TEST_PASSWORD
 from tests.security.conftest import JPEG, World
+from tests.statements import recorded_statements
 
 OPEN_TO_EVERY_AGENT = {
     "staff.change_password": "an agent changes their own password (checked against the current one)",
@@ -246,25 +246,11 @@ class Probe:
     touched: set[str]  # tables read or written before the refusal
 
 
-@contextmanager
-def _statements(db: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def listen(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listen)
-
-
 def _probe(
     db: Database, fn: Callable[..., Any], actor: Actor, args: list[Any], kwargs: dict[str, Any]
 ) -> Probe:
     """Call once; a session-first workflow runs in a session that is rolled back whatever happens."""
-    with _statements(db) as seen:
+    with recorded_statements(db) as seen:
         try:
             if _takes_db(fn):
                 fn(db, actor, *args, **kwargs)
