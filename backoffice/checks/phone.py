@@ -28,7 +28,7 @@ _PHONE_CHARACTERS = re.compile(r"[+\d\s.\-/()]+")
 _TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
 _NATIONAL = re.compile(r"0[0-9]{9}")
 # What separates the digits of a national number as agents type it, and only that: phonenumbers reads other
-# characters (tabs, letters, "00", "+") in ways of its own, so those numbers take its full parse.
+# characters (tabs, letters, "+") its own way, so those numbers take its full parse.
 _PLAIN_SEPARATORS = str.maketrans("", "", " .-/()")
 
 
@@ -54,8 +54,8 @@ def national_phone(text: str) -> str | None:
     """E.164 form of a French national number as agents type it ("06 12 34 56 78"), None for any other text
     (which ``normalize_phone`` may still read) or an invalid number.
 
-    The search box asks it first: such text can be nothing else (no client or contract number, postcode or
-    name is ten digits starting with 0 then 1 to 9), and skipping the other readings matters at every keystroke.
+    The search box asks it first: such text can be nothing else (no client or contract number, postcode, IBAN
+    end or name is written that way), and skipping the other readings matters at every keystroke.
     """
     number = _french_national(_TRUNK_ZERO.sub("", text.strip()))
     return None if number is None else _e164(number)
