@@ -299,8 +299,11 @@ def _query(prepared: Prepared, params: dict[str, Any], filters: SearchFilters) -
 def _filtered(query: Query, filters: SearchFilters) -> Query:
     """The prepared query, or with filters its statement plus their clauses (rarer, cached by SQLAlchemy)."""
     prepared, params = query
-    if not filters.active or not isinstance(prepared, Prepared) or not isinstance(prepared.stmt, Select):
+    if not filters.active:
         return query
+    if not isinstance(prepared, Prepared) or not isinstance(prepared.stmt, Select):
+        # A WHERE added to a union would filter nothing: its parts take the clauses (see ``_by_phone``).
+        raise TypeError("search filters apply to a prepared select; build a union's into each of its parts")
     return (prepared.stmt.where(*_filter_clauses(filters)), params)
 
 

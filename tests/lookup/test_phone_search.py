@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from backoffice.db import Database
 from backoffice.models import ContractStatus, Customer, LockReason, Product
+from backoffice.workflows import lookup
 from backoffice.workflows.context import Actor
 from backoffice.workflows.lookup import MatchKind, QueryKind, SearchFilters, SearchResult, classify, search
 from tests.factories import make_account, make_contract, make_customer
@@ -123,3 +124,9 @@ def test_national_numbers_read_first_classify_as_before(
     with patch("backoffice.workflows.lookup.national_phone", lambda text: None):
         in_full_order = classify(typed)
     assert classify(typed) == in_full_order
+
+
+def test_search_filters_refuse_a_union_they_would_not_filter() -> None:
+    """A WHERE added to a union filters nothing: a union must take the filters into each of its parts."""
+    with pytest.raises(TypeError):
+        lookup._filtered((lookup._BY_PHONE, {"v": "+33612345678"}), SearchFilters(locked_account=True))
