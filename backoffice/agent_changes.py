@@ -92,16 +92,17 @@ class AgentChanges:
         try:
             pgconn = self._listener.pgconn
             changed = False
-            while (
-                True
-            ):  # until the socket holds nothing more: a server's goodbye comes before its end of stream
+            # Nothing to read (the usual case): one system call. Else read until the socket holds nothing more
+            # (a server's goodbye comes before its end of stream, which only a second read sees). Over TLS,
+            # decrypted bytes may wait in the TLS layer where select() cannot see them: read them first.
+            check = pgconn.ssl_in_use
+            while check or select.select([pgconn.socket], [], [], 0)[0]:
+                check = False
                 pgconn.consume_input()
                 while pgconn.notifies() is not None:
                     changed = True
                 if pgconn.status != 0:  # libpq CONNECTION_OK
                     raise ConnectionError("listening connection lost")
-                if not select.select([pgconn.socket], [], [], 0)[0]:
-                    break
         except Exception:  # a lost connection in any form: keep nothing until it is back
             log.warning("Agent change notices lost; permission checks read the database until they are back")
             self._drop()
