@@ -144,6 +144,23 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError("connection lost while idle") from exc
 
 
+def _utc_sessions(engine: Engine) -> None:
+    """Every PostgreSQL session in UTC, whatever the server's default: times are stored and computed in UTC
+    (a day's bucket in supervision is a UTC day, as on SQLite), and psycopg then returns timestamps already in
+    ``datetime.UTC``, which ``UTCDateTime`` hands on as they are instead of converting each one (0.9 µs a row, a
+    tenth of a name search that reads 200 rows). A ``SET`` rather than a startup option: PgBouncer refuses
+    ``options`` but keeps each client's ``TimeZone``."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        try:
+            dbapi_connection.execute("SET TimeZone = 'UTC'")
+        finally:
+            dbapi_connection.autocommit = autocommit
+
+
 def _generic_plans_for_lookups(engine: Engine, lookup_factory: sessionmaker[Session]) -> None:
     """The search box's statements run with generic plans on PostgreSQL; every other use keeps custom plans.
 
@@ -354,6 +371,7 @@ class Database:
                 connect_args={"connect_timeout": 5, "application_name": "backoffice"},
             )
             _ping_when_idle(engine)
+            _utc_sessions(engine)
             return engine
         raise DatabaseUnavailable(f"Type de base de données non pris en charge : {url.get_backend_name()}.")
 

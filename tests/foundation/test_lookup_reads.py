@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import bindparam, create_engine, literal_column, or_, select, text
@@ -271,3 +272,46 @@ def test_prepared_statements_follow_the_session_to_its_next_transaction(db: Data
         s.rollback()
         assert [r.last_name for r in _BY_POSTCODE.all(s, {"pc": "93130", "n": 5})] == ["Avant"]
         assert s.connection() is s.info["prepared_lane"][1]
+
+
+_CIVILITY_BY_ID = Prepared(select(_c.id, _c.civility).where(_c.postcode == bindparam("pc")).order_by(_c.id))
+
+
+def test_prepared_rows_with_one_converted_column_are_the_rows_sqlalchemy_returns(db: Database) -> None:
+    with db.write() as s:
+        make_customer(s, postcode="93130")
+    with db.read() as s:
+        prepared = _CIVILITY_BY_ID.all(s, {"pc": "93130"})
+        core = s.connection().execute(_CIVILITY_BY_ID.stmt, {"pc": "93130"}).all()
+    assert [tuple(r) for r in prepared] == [tuple(r) for r in core]
+    assert type(prepared[0].civility) is type(core[0].civility)
+
+
+@ON_POSTGRESQL
+def test_postgresql_sessions_are_in_utc_whatever_the_server_default(db: Database) -> None:
+    """A server set to Paris time must not move a day's bucket nor the timestamps read back."""
+    name = db.engine.url.database
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql(f"""ALTER DATABASE "{name}" SET TimeZone = 'Europe/Paris'""")
+        conn.commit()
+    try:
+        fresh = Database(db.engine.url.render_as_string(hide_password=False), db.settings, db.clock)
+        try:
+            with fresh.read() as s:
+                assert s.connection().exec_driver_sql("SHOW TimeZone").scalar() == "UTC"
+                moment = (
+                    s.connection().exec_driver_sql("SELECT TIMESTAMPTZ '2026-11-26 23:30:00+00'").scalar()
+                )
+                day = (
+                    s.connection()
+                    .exec_driver_sql("SELECT date_trunc('day', TIMESTAMPTZ '2026-11-26 23:30:00+00')")
+                    .scalar()
+                )
+            assert moment.tzinfo is UTC and moment.hour == 23
+            assert day == datetime(2026, 11, 26, tzinfo=UTC)  # the UTC day, as on SQLite
+        finally:
+            fresh.dispose()
+    finally:  # the PostgreSQL test database is shared by the next tests
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql(f'ALTER DATABASE "{name}" RESET TimeZone')
+            conn.commit()
