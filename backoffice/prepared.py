@@ -89,10 +89,7 @@ class _Compiled:
             ]
         make = self.make_row
         if not self.processors:
-            return list(map(make, fetched))
-        if len(self.processors) == 1:
-            ((i, process),) = self.processors
-            return [make((*row[:i], process(row[i]), *row[i + 1 :])) for row in fetched]
+            return [make(row) for row in fetched]
         out = []
         for row in fetched:
             values = list(row)
