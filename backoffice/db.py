@@ -446,7 +446,8 @@ class Database:
         return session if session is not None else self._lookup_factory()
 
     def _give_back_lookup(self, session: Session) -> None:
-        if session.new or session.dirty or session.deleted:
+        # Changed or deleted objects are in the identity map: an empty one (a search loads none) spares their check.
+        if session.new or (session.identity_map and (session.dirty or session.deleted)):
             session.close()
             raise RuntimeError("a lookup session must not change anything")  # a programming error
         if session.identity_map:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 CLIENT_PREFIX = "TI"
 FILLER = "000"
@@ -20,7 +20,8 @@ _MAX_INPUT_LENGTH = 64
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_./]+")
 _CLIENT = re.compile(r"(?:TI)?(?:000)?([0-9]{7})")
 _CONTRACT = re.compile(r"(AUT|MOT)(?:000)?([0-9]{7})")
-_BARE = re.compile(r"(?:000)?([0-9]{7})")
+# Every form at once, for the search box: product (a contract), "TI" (a client), the filler, the serial.
+_ANY = re.compile(r"(?:(AUT|MOT)|(TI))?(?:000)?([0-9]{7})")
 
 
 class ContractProduct(StrEnum):
@@ -40,9 +41,9 @@ _KIND_OF_PRODUCT = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class IdentifierCandidate:
-    """One thing the typed text could be, in canonical form, ready for an exact lookup."""
+class IdentifierCandidate(NamedTuple):
+    """One thing the typed text could be, in canonical form, ready for an exact lookup (a named tuple: the
+    search box builds one at each keystroke)."""
 
     kind: IdentifierKind
     value: str
@@ -107,15 +108,18 @@ def classify_identifier(text: str) -> tuple[IdentifierCandidate, ...]:
     compact = _compact(text)
     if not compact:
         return ()
-    if (contract := _contract_number(compact)) is not None:
-        return (IdentifierCandidate(_KIND_OF_PRODUCT[ContractProduct(contract[:3])], contract),)
-    client = _client_number(compact)
-    if client is None:
+    match = _ANY.fullmatch(compact)  # the forms ``_CLIENT`` and ``_CONTRACT`` read, in one pass
+    if match is None:
         return ()
-    if not _BARE.fullmatch(compact):
-        return (IdentifierCandidate(IdentifierKind.CLIENT_NUMBER, client),)
-    serial = client[-SERIAL_DIGITS:]
+    product, client_prefix, serial = match.groups()
+    if product is not None:
+        return (
+            IdentifierCandidate(_KIND_OF_PRODUCT[ContractProduct(product)], f"{product}{FILLER}{serial}"),
+        )
+    client = IdentifierCandidate(IdentifierKind.CLIENT_NUMBER, f"{CLIENT_PREFIX}{FILLER}{serial}")
+    if client_prefix is not None:
+        return (client,)
     return (
-        IdentifierCandidate(IdentifierKind.CLIENT_NUMBER, client),
+        client,
         *(IdentifierCandidate(_KIND_OF_PRODUCT[p], f"{p.value}{FILLER}{serial}") for p in ContractProduct),
     )

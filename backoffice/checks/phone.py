@@ -61,12 +61,18 @@ def national_phone(text: str) -> str | None:
     return None if number is None else _e164(number)
 
 
-def _french_national(text: str) -> phonenumbers.PhoneNumber | None:
-    """The number of "06 12 34 56 78", the form agents type most, read without phonenumbers' generic parse
-    (22 µs of the 42 a number cost): ten digits, a trunk 0 then the national significant number, whose region
-    the prefix says. It is exactly what ``phonenumbers.parse`` reads (tests/checks/test_phone.py proves it);
-    anything else returns None and takes the full parse.
-    """
+def national_phone_unchecked(text: str) -> str | None:
+    """The E.164 form of text written as a French national number ("06 12 34 56 78"), without asking
+    phonenumbers whether the number is valid (``national_phone`` does; that costs more than the search box's
+    whole exact lookup). For a search, which checks only when nothing matched: a stored number is valid."""
+    digits = _national_digits(_TRUNK_ZERO.sub("", text.strip()))
+    if digits is None:
+        return None
+    return f"+{_COUNTRY_CODES[_OVERSEAS_PREFIXES.get(digits[1:4], 'FR')]}{digits[1:]}"
+
+
+def _national_digits(text: str) -> str | None:
+    """The ten digits of "06 12 34 56 78": a trunk 0 then the national significant number; None otherwise."""
     digits = text.translate(_PLAIN_SEPARATORS)
     if (
         len(digits) != 10
@@ -75,6 +81,18 @@ def _french_national(text: str) -> phonenumbers.PhoneNumber | None:
         or not (digits.isascii() and digits.isdigit())
     ):
         return None  # "00…" is an international prefix to phonenumbers
+    return digits
+
+
+def _french_national(text: str) -> phonenumbers.PhoneNumber | None:
+    """The number of "06 12 34 56 78", the form agents type most, read without phonenumbers' generic parse
+    (22 µs of the 42 a number cost): ten digits, a trunk 0 then the national significant number, whose region
+    the prefix says. It is exactly what ``phonenumbers.parse`` reads (tests/checks/test_phone.py proves it);
+    anything else returns None and takes the full parse.
+    """
+    digits = _national_digits(text)
+    if digits is None:
+        return None
     region = _OVERSEAS_PREFIXES.get(digits[1:4], "FR")
     return phonenumbers.PhoneNumber(country_code=_COUNTRY_CODES[region], national_number=int(digits[1:]))
 

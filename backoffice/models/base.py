@@ -63,9 +63,33 @@ class UTCDateTime(TypeDecorator[datetime]):
         return process
 
 
+class _StoredEnum(Enum):
+    """SQLAlchemy's ``Enum``, its stored values read back with one dictionary lookup."""
+
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        """The member of a stored value in one call instead of SQLAlchemy's two (a tenth of a search result
+        row's reading); an unknown value still raises SQLAlchemy's ``LookupError`` naming the enum."""
+        general = super().result_processor(dialect, coltype)
+        if (
+            super(Enum, self).result_processor(dialect, coltype) is not None
+        ):  # the text needs converting first
+            return general
+        members = self._object_lookup  # None included
+
+        def process(value: Any) -> Any:
+            try:
+                return members[value]
+            except KeyError:
+                return general(value)
+
+        return process
+
+
 def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
     """Enums stored as their values in a VARCHAR with a CHECK, portable and readable in SQL."""
-    return Enum(
+    return _StoredEnum(
         enum_cls,
         name=name,
         native_enum=False,

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.checks.bank import normalize_iban
 from backoffice.checks.identifiers import IdentifierKind, classify_identifier
-from backoffice.checks.phone import national_phone, searched_phone
+from backoffice.checks.phone import national_phone, national_phone_unchecked, searched_phone
 from backoffice.checks.text import fold
 from backoffice.models import (
     AccountStatus,
@@ -125,8 +125,9 @@ class SearchHit(NamedTuple):
     reason: str  # French: why this file matched
 
 
-@dataclass(frozen=True)
-class SearchResult:
+class SearchResult(NamedTuple):
+    """What a search found (a named tuple: immutable, and built at every keystroke)."""
+
     text: str
     kind: QueryKind
     hits: tuple[SearchHit, ...]
@@ -152,13 +153,15 @@ class NameReading:
     first: str
 
 
-@dataclass(frozen=True)
-class Classification:
+class Classification(NamedTuple):
+    """What the typed text is (a named tuple: one is built at each keystroke)."""
+
     kind: QueryKind
     identifiers: tuple[tuple[IdentifierKind, str], ...] = ()
     value: str = ""  # the normalised e-mail, phone (E.164), postcode or IBAN end
     full_iban: str | None = None
     names: tuple[NameReading, ...] = ()
+    checked: bool = True  # False: a phone read without phonenumbers' validity check (see ``search``)
 
 
 def name_tokens(text: str) -> list[str] | None:
@@ -178,17 +181,22 @@ def name_readings(tokens: Sequence[str]) -> tuple[NameReading, ...]:
 
 
 def classify(text: str) -> Classification:
+    return _classify(text, check_phone=True)
+
+
+def _classify(text: str, *, check_phone: bool) -> Classification:
     stripped = text.strip() if isinstance(text, str) else ""
     if not stripped:
         return Classification(QueryKind.EMPTY)
     if len(stripped) > MAX_QUERY_LENGTH:
         return Classification(QueryKind.TOO_LONG)
-    phone = national_phone(stripped)  # the form agents type most, and one no other reading accepts
+    # The form agents type most, and one no other reading accepts.
+    phone = national_phone(stripped) if check_phone else national_phone_unchecked(stripped)
     if phone is not None:
-        return Classification(QueryKind.PHONE, value=phone)
+        return Classification(QueryKind.PHONE, value=phone, checked=check_phone)
     identifiers = classify_identifier(stripped)
     if identifiers:
-        return Classification(QueryKind.IDENTIFIER, tuple((c.kind, c.value) for c in identifiers))
+        return Classification(QueryKind.IDENTIFIER, identifiers)  # (kind, value) named tuples
     if "@" in stripped:
         if _EMAIL.fullmatch(stripped):
             return Classification(QueryKind.EMAIL, value=stripped.lower())
@@ -299,7 +307,7 @@ def _query(prepared: Prepared, params: dict[str, Any], filters: SearchFilters) -
 def _filtered(query: Query, filters: SearchFilters) -> Query:
     """The prepared query, or with filters its statement plus their clauses (rarer, cached by SQLAlchemy)."""
     prepared, params = query
-    if not filters.active:
+    if filters is NO_FILTERS or not filters.active:
         return query
     if not isinstance(prepared, Prepared) or not isinstance(prepared.stmt, Select):
         # A WHERE added to a union would filter nothing: its parts take the clauses (see ``_by_phone``).
@@ -339,9 +347,12 @@ class _Collector:
             self.hits[row.id] = (key, row, match, reason)
 
     def result(self) -> tuple[tuple[SearchHit, ...], bool]:
-        ordered = sorted(self.hits.values(), key=lambda entry: entry[0])
+        ordered = sorted(self.hits.values(), key=_first)
         shown = tuple(_hit(row, match, reason) for _, row, match, reason in ordered[: self.limit])
         return shown, self.more or len(ordered) > self.limit
+
+
+_first = itemgetter(0)
 
 
 def _name_key(row: Any) -> tuple[Any, ...]:
@@ -776,11 +787,27 @@ def search(
 
     The permission check comes first, on its own: nothing about customers is read for an agent it refuses.
     The search's first queries then go together (one round trip on PostgreSQL).
+
+    A French national number is searched before phonenumbers says whether it is valid, which costs more than
+    the lookup itself: only a number that found nobody is checked, and an invalid one is then searched as what
+    ``classify`` reads (the text is unrecognised), as if it had been checked first.
     """
     require(session, actor, Permission.CUSTOMER_VIEW)
-    what = classify(text)
+    what = _classify(text, check_phone=False)
+    result = _search_as(session, text, what, filters, limit)
+    if not what.checked and not result.hits:
+        checked = classify(text)
+        if checked.kind is not QueryKind.PHONE or checked.value != what.value:
+            return _search_as(session, text, checked, filters, limit)
+    return result
+
+
+def _search_as(
+    session: Session, text: str, what: Classification, filters: SearchFilters, limit: int
+) -> SearchResult:
     out = _Collector(max(1, min(limit, 500)))
-    first = _first_round(what, filters, out.limit, _speculates(session))
+    speculate = what.kind is QueryKind.NAME and _speculates(session)  # only a name search reads ahead
+    first = _first_round(what, filters, out.limit, speculate)
     fetched = fetch(session, *first.queries) if first.queries else []
     message = _MESSAGES.get(what.kind)
     if what.kind is QueryKind.IDENTIFIER:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -142,9 +142,9 @@ def has_permission(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[role]
 
 
-@dataclass(frozen=True)
-class AgentCheck:
-    """The acting agent as the database knows it at this moment (a plain row: no ORM load on every call)."""
+class AgentCheck(NamedTuple):
+    """The acting agent as the database knows it at this moment (a plain row: no ORM load on every call; a
+    named tuple, as one is made for every action and every keystroke in the search box)."""
 
     id: int
     username: str
@@ -183,25 +183,36 @@ def require(
         if changes is not None and row is not None:
             changes.remember(actor.agent_id, row, generation)
 
-    def refuse(message: str) -> PermissionDenied:
-        return PermissionDenied(
-            message,
-            action=permission.value,
-            target_type=target_type,
-            target_id=target_id,
-            customer_id=customer_id,
-            actor=actor,
-        )
+    if row is not None and row.username == actor.username and row.active and row.locked_at is None:
+        role: Role = row.role  # the column type reads it as the enum
+        if permission in ROLE_PERMISSIONS[role]:
+            return AgentCheck(actor.agent_id, row.username, row.full_name, role)
+    raise _refusal(row, actor, permission, target_type, target_id, customer_id)
 
+
+def _refusal(
+    row: Any,
+    actor: Actor,
+    permission: Permission,
+    target_type: str | None,
+    target_id: object | None,
+    customer_id: int | None,
+) -> PermissionDenied:
+    """Why ``require`` refuses, in French."""
     if row is None or row.username != actor.username:
-        raise refuse("Votre compte d'agent est introuvable. Reconnectez-vous.")
-    if not row.active:
-        raise refuse("Votre compte d'agent a été désactivé : l'action est refusée.")
-    if row.locked_at is not None:
-        raise refuse(
-            "Votre compte d'agent est verrouillé : demandez à un administrateur de le déverrouiller."
-        )
-    role = Role(row.role)
-    if permission not in ROLE_PERMISSIONS[role]:
-        raise refuse(f"Votre rôle ({role.label}) ne permet pas de {PERMISSION_LABELS[permission]}.")
-    return AgentCheck(actor.agent_id, row.username, row.full_name, role)
+        message = "Votre compte d'agent est introuvable. Reconnectez-vous."
+    elif not row.active:
+        message = "Votre compte d'agent a été désactivé : l'action est refusée."
+    elif row.locked_at is not None:
+        message = "Votre compte d'agent est verrouillé : demandez à un administrateur de le déverrouiller."
+    else:
+        role = Role(row.role)
+        message = f"Votre rôle ({role.label}) ne permet pas de {PERMISSION_LABELS[permission]}."
+    return PermissionDenied(
+        message,
+        action=permission.value,
+        target_type=target_type,
+        target_id=target_id,
+        customer_id=customer_id,
+        actor=actor,
+    )

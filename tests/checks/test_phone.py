@@ -7,7 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backoffice.checks.phone import _OVERSEAS_PREFIXES, format_phone_fr, looks_like_phone, normalize_phone
+from backoffice.checks.phone import (
+    _OVERSEAS_PREFIXES,
+    _TRUNK_ZERO,
+    _french_national,
+    format_phone_fr,
+    looks_like_phone,
+    national_phone,
+    national_phone_unchecked,
+    normalize_phone,
+)
 
 
 @pytest.mark.parametrize(
@@ -205,3 +214,41 @@ def test_national_numbers_skip_the_generic_parse(monkeypatch: pytest.MonkeyPatch
     assert normalize_phone("0692.12.34.56") == "+262692123456"
     with pytest.raises(AssertionError):
         normalize_phone("+33 6 12 34 56 78")
+
+
+@settings(max_examples=400)
+@given(
+    st.from_regex(r"0?[0-9]{9,10}", fullmatch=True),
+    st.lists(_SEPARATORS, min_size=10, max_size=10),
+    st.sampled_from([("", ""), ("  ", " "), ("(", ")"), ("(0)", ""), ("+33 (0)", "")]),
+)
+def test_unchecked_national_form_is_the_checked_one_whenever_the_number_is_valid(
+    digits: str, separators: list[str], around: tuple[str, str]
+) -> None:
+    """Without phonenumbers' validity check, the same E.164 text for every valid number, and some text exactly
+    when the checked reading also reads the national form (valid or not)."""
+    typed = around[0] + _typed(digits, separators) + around[1]
+    unchecked = national_phone_unchecked(typed)
+    checked = national_phone(typed)
+    if checked is not None:
+        assert unchecked == checked
+    number = _french_national(_TRUNK_ZERO.sub("", typed.strip()))
+    assert (unchecked is None) == (number is None)
+    if number is not None:
+        assert unchecked == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def test_unchecked_national_form_of_every_prefix() -> None:
+    for prefix in range(1000):
+        typed = f"0{prefix:03d} 12 34 56"
+        number = _french_national(typed.replace(" ", ""))
+        expected = (
+            None
+            if number is None
+            else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        )
+        assert national_phone_unchecked(typed) == expected, typed
+    assert national_phone_unchecked("0692 12 34 56") == "+262692123456"
+    assert national_phone_unchecked("0812345678") == "+33812345678"
+    assert national_phone_unchecked("+33 6 12 34 56 78") is None  # not the national form
+    assert national_phone_unchecked("00 12 34 56 78") is None

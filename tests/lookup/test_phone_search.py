@@ -104,6 +104,32 @@ def test_invalid_numbers_are_not_searched_as_phones(db, agents, household, typed
     assert result.hits == ()
 
 
+def test_an_invalid_national_number_reads_as_unrecognised_once_it_found_nobody(db, agents, household) -> None:  # type: ignore[no-untyped-def]
+    """The search box looks a national number up before asking phonenumbers whether it is valid: an invalid
+    one that found nobody comes back exactly as if it had been checked first."""
+    typed = "07 00 00 00 00"  # the national form, but no valid number
+    with db.read(snapshot=False) as s:
+        result = search(s, agents["agent"], typed)
+    assert classify(typed).kind is QueryKind.UNRECOGNISED
+    assert result.kind is QueryKind.UNRECOGNISED
+    assert result.hits == ()
+    assert result.message == lookup._MESSAGES[QueryKind.UNRECOGNISED]
+    valid_but_unknown = run(db, agents["agent"], "06 99 99 99 98")
+    assert (valid_but_unknown.kind, valid_but_unknown.message) == (
+        QueryKind.PHONE,
+        "Aucun dossier ne correspond.",
+    )
+
+
+def test_a_valid_number_is_not_checked_when_it_found_its_files(db, agents, household) -> None:  # type: ignore[no-untyped-def]
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validity checked")
+
+    with patch("phonenumbers.is_valid_number", refused):
+        result = run(db, agents["agent"], "01 45 67 89 02")
+    assert found(result) == [(household["other"], "Téléphone fixe")]
+
+
 @settings(max_examples=300)
 @given(
     st.from_regex(r"0?[0-9]{9}", fullmatch=True),
