@@ -96,7 +96,9 @@ def keyring_username(url: URL) -> str:
     return f"{url.username}@{url.host}:{url.port or 5432}/{url.database}"
 
 
-def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
+def _sqlite_setup(engine: Engine, busy_timeout_ms: int, *, transactions: bool = True) -> None:
+    """The connection pragmas; with ``transactions``, the hook that begins each transaction as its use needs."""
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
@@ -106,6 +108,9 @@ def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+
+    if not transactions:
+        return
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -312,17 +317,14 @@ class Database:
             bind=self.engine.execution_options(sqlite_write=True), expire_on_commit=False, info=info
         )
         self._read_factory = sessionmaker(bind=self.engine, expire_on_commit=False, info=info)
-        # SQLite: the driver already leaves transactions to us, the "begin" hook just sends none. PostgreSQL:
-        # psycopg's autocommit, set and reset on the client side (no round trip).
-        lookup_options = (
-            {"sqlite_autocommit": True} if self.dialect == "sqlite" else {"isolation_level": "AUTOCOMMIT"}
-        )
+        self._lookup_root = self.engine  # what the lookup engine draws its connections from
+        self._lookup_engine = self._make_lookup_engine()
         self.agent_changes: AgentChanges | None = None
         if self.dialect == "postgresql" and settings.database.agent_change_notices:
             self.agent_changes = AgentChanges(_notice_connection(self.engine))
             _forget_agents_on_commit(self._write_factory, self.agent_changes)
         self._lookup_factory = sessionmaker(
-            bind=self.engine.execution_options(**lookup_options),
+            bind=self._lookup_engine,
             expire_on_commit=False,
             autoflush=False,
             info={**info, "agent_changes": self.agent_changes} if self.agent_changes else info,
@@ -337,7 +339,34 @@ class Database:
     def dialect(self) -> str:
         return self.url.get_backend_name()
 
-    def _make_engine(self, url: URL, pool_size: int) -> Engine:
+    @property
+    def lookup_engine(self) -> Engine:
+        """The engine the search box's sessions run on (``read(snapshot=False)``, see ``_make_lookup_engine``)."""
+        return self._lookup_engine
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """Every engine this database's statements go through: a listener meant to see them all goes on each."""
+        return tuple(dict.fromkeys((self.engine, self._lookup_root, self.readonly_engine)))
+
+    def _make_lookup_engine(self) -> Engine:
+        """What the search box's sessions run on: no transaction around a search's statements.
+
+        PostgreSQL: the pool's engine in psycopg's autocommit, set and reset on the client side (no round trip).
+        SQLite: an engine of its own, on the same file, without the hook that begins transactions: the driver
+        then sends no BEGIN at all, and as nothing listens to the engine's statements, SQLAlchemy's execute path
+        and ``backoffice.prepared`` skip looking for listeners (a sixth of an exact lookup's Python on the pool's
+        engine, which carries that hook). An in-memory database is one per connection: it keeps the pool's
+        engine, its hook sending no BEGIN for these sessions.
+        """
+        if self.dialect != "sqlite":
+            return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        if not self.url.database or self.url.database == ":memory:":
+            return self.engine.execution_options(sqlite_autocommit=True)
+        self._lookup_root = self._make_engine(self.url, KEPT_LOOKUPS, transactions=False)
+        return self._lookup_root
+
+    def _make_engine(self, url: URL, pool_size: int, *, transactions: bool = True) -> Engine:
         if url.get_backend_name() == "sqlite":
             if url.database and url.database != ":memory:":
                 path = Path(url.database)
@@ -355,7 +384,7 @@ class Database:
                 # back: a second rollback on return is pure overhead on the lookup path.
                 pool_reset_on_return=None,
             )
-            _sqlite_setup(engine, self.settings.database.sqlite_busy_timeout_ms)
+            _sqlite_setup(engine, self.settings.database.sqlite_busy_timeout_ms, transactions=transactions)
             return engine
         if url.get_backend_name() == "postgresql":
             if url.drivername == "postgresql":
@@ -432,26 +461,24 @@ class Database:
         ``IDLE_PING_SECONDS`` is closed and replaced by one from the pool (which pings a connection idle that
         long); one that saw an error is closed, so a restarted server costs no failed search.
         """
-        session: Session | None = None
-        stale: list[Session] = []
         with self._lookup_lock:
-            while self._kept_lookups and session is None:
-                last_used, kept = self._kept_lookups.pop()
-                if time.monotonic() - last_used <= IDLE_PING_SECONDS:
-                    session = kept
-                else:
-                    stale.append(kept)
-        for old in stale:
+            kept = self._kept_lookups  # the latest given back last
+            if kept and time.monotonic() - kept[-1][0] <= IDLE_PING_SECONDS:
+                return kept.pop()[1]
+            self._kept_lookups = []  # none, or all idle too long: the latest is, the others longer
+        for _, old in kept:
             old.close()
-        return session if session is not None else self._lookup_factory()
+        return self._lookup_factory()
 
     def _give_back_lookup(self, session: Session) -> None:
-        # Changed or deleted objects are in the identity map: an empty one (a search loads none) spares their check.
-        if session.new or (session.identity_map and (session.dirty or session.deleted)):
-            session.close()
-            raise RuntimeError("a lookup session must not change anything")  # a programming error
-        if session.identity_map:
+        if session.identity_map:  # a search loads no object; changed or deleted ones would be among these
+            if session.dirty or session.deleted:
+                session.close()
+                raise RuntimeError("a lookup session must not change anything")  # a programming error
             session.expunge_all()
+        if session.new:
+            session.close()
+            raise RuntimeError("a lookup session must not add anything")  # a programming error
         with self._lookup_lock:
             if len(self._kept_lookups) < KEPT_LOOKUPS:
                 self._kept_lookups.append((time.monotonic(), session))
@@ -510,6 +537,5 @@ class Database:
             session.close()
         if self.agent_changes is not None:
             self.agent_changes.close()
-        self.engine.dispose()
-        if self.readonly_engine is not self.engine:
-            self.readonly_engine.dispose()
+        for engine in self.engines:
+            engine.dispose()

@@ -42,6 +42,7 @@ def _numbered(sql: str) -> tuple[str, list[str]]:
 
 class _Compiled:
     __slots__ = (
+        "_arguments",
         "binds",
         "cursor_class",
         "dialect",
@@ -71,6 +72,7 @@ class _Compiled:
             (name, defaults.get(name), types[name].dialect_impl(dialect).bind_processor(dialect))
             for name in names
         ]
+        self._arguments = _arguments_maker(self.binds, self.positional)
         columns = list(stmt.selected_columns)
         self.dialect = dialect
         self.types = [column.type.dialect_impl(dialect) for column in columns]
@@ -84,26 +86,24 @@ class _Compiled:
 
     def rows(self, fetched: list[Any], description: Any) -> list[Any]:
         if self.processors is None:
-            self.processors = [
-                (i, processor)
-                for i, (type_, column) in enumerate(zip(self.types, description, strict=True))
-                if (processor := type_.result_processor(self.dialect, column[1])) is not None
-            ]
-            self.make_row = _row_maker(self.row_type, dict(self.processors), len(self.types))
-        make = self.make_row
-        return [make(row) for row in fetched]
+            self.learn(description)
+        return list(map(self.make_row, fetched))
+
+    def learn(self, description: Any) -> None:
+        """The column types' result processors, for the types the driver reports at the first execution."""
+        self.processors = [
+            (i, processor)
+            for i, (type_, column) in enumerate(zip(self.types, description, strict=True))
+            if (processor := type_.result_processor(self.dialect, column[1])) is not None
+        ]
+        self.make_row = _row_maker(self.row_type, dict(self.processors), len(self.types))
 
     def cursor(self, dbapi_connection: Any) -> Any:
         return self.cursor_class(dbapi_connection) if self.cursor_class else dbapi_connection.cursor()
 
     def arguments(self, params: Mapping[str, Any]) -> Any:
-        values = []
-        for name, default, processor in self.binds:
-            value = params.get(name, default)
-            values.append(processor(value) if processor is not None else value)
-        if self.positional:
-            return tuple(values)
-        return {name: value for (name, _, _), value in zip(self.binds, values, strict=True)}
+        """The driver's parameters: each bind's value (or its default), through its type's processor."""
+        return self._arguments(params)
 
 
 def _row_maker(
@@ -117,8 +117,31 @@ def _row_maker(
     values = ", ".join(f"p{i}(row[{i}])" if i in processors else f"row[{i}]" for i in range(width))
     namespace: dict[str, Any] = {"new": tuple.__new__, "cls": row_type}
     namespace.update({f"p{i}": processor for i, processor in processors.items()})
-    exec(f"def make(row):\n    return new(cls, ({values},))", namespace)  # only column positions in the text
-    return namespace["make"]  # type: ignore[no-any-return]
+    return _written(f"def make(row):\n    return new(cls, ({values},))", namespace)
+
+
+def _arguments_maker(
+    binds: list[tuple[str, Any, Callable[[Any], Any] | None]], positional: bool
+) -> Callable[[Mapping[str, Any]], Any]:
+    """A function making a run's parameters into the driver's, written out for this statement's binds."""
+    namespace: dict[str, Any] = {}
+    values = []
+    for i, (name, default, processor) in enumerate(binds):
+        namespace[f"d{i}"] = default
+        value = f"get({name!r}, d{i})"
+        if processor is not None:
+            namespace[f"p{i}"] = processor
+            value = f"p{i}({value})"
+        values.append(value if positional else f"{name!r}: {value}")
+    body = (f"({''.join(value + ', ' for value in values)})") if positional else f"{{{', '.join(values)}}}"
+    return _written(f"def arguments(params):\n    get = params.get\n    return {body}", namespace)
+
+
+def _written(source: str, namespace: dict[str, Any]) -> Any:
+    """The one function ``source`` defines, its free names from ``namespace`` (the text holds only positions and
+    bind names, written as literals)."""
+    exec(source, namespace)
+    return namespace[source[4 : source.index("(")]]
 
 
 class Prepared:
@@ -218,12 +241,14 @@ def _run_one(connection: Any, lane: list[Any], prepared: Prepared, params: Mappi
     lane[2] = None  # in use (a statement run while reading the rows would take a cursor of its own)
     try:
         cursor.execute(compiled.sql, arguments)
-        rows, description = _read(cursor, compiled)
+        rows = cursor.fetchall()
+        if compiled.processors is None:
+            compiled.learn(cursor.description)
     except compiled.error as error:
         cursor.close()
         raise _wrapped(connection, compiled, arguments, error, cursor) from error
     lane[2] = cursor  # read to its end: the next statement of this transaction can reuse it
-    return compiled.rows(rows, description)
+    return list(map(compiled.make_row, rows))
 
 
 _LANE = "prepared_lane"

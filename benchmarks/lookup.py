@@ -134,7 +134,8 @@ class Capture:
         self, call: Callable[[Any, Any], Any], queries: list[Any], snapshot: bool
     ) -> list[list[tuple[str, Any]]]:
         replays = []
-        event.listen(self.db.engine, "before_cursor_execute", self._record)
+        for engine in self.db.engines:
+            event.listen(engine, "before_cursor_execute", self._record)
         try:
             for q in queries:
                 self.statements = []
@@ -142,7 +143,8 @@ class Capture:
                     call(s, q)
                 replays.append(self.statements)
         finally:
-            event.remove(self.db.engine, "before_cursor_execute", self._record)
+            for engine in self.db.engines:
+                event.remove(engine, "before_cursor_execute", self._record)
         return replays
 
 

@@ -13,15 +13,17 @@ from backoffice.db import Database
 
 @contextmanager
 def recorded_statements(db: Database) -> Iterator[list[str]]:
-    """Every statement sent on ``db``'s engine while the block runs (prepared ones included: with a listener
+    """Every statement sent on ``db``'s engines while the block runs (prepared ones included: with a listener
     attached they take SQLAlchemy's own path)."""
     seen: list[str] = []
 
     def listen(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         seen.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", listen)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", listen)
     try:
         yield seen
     finally:
-        event.remove(db.engine, "before_cursor_execute", listen)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", listen)

@@ -92,12 +92,12 @@ def test_overlapping_searches_get_their_own_sessions_and_few_are_kept(db: Databa
     for w in workers:
         w.start()
     started.wait(5)
-    assert db.engine.pool.checkedout() == 4  # type: ignore[attr-defined]
+    assert db.lookup_engine.pool.checkedout() == 4  # type: ignore[attr-defined]
     release.set()
     for w in workers:
         w.join()
     assert len({id(s) for s in sessions}) == 4
-    assert db.engine.pool.checkedout() == db_module.KEPT_LOOKUPS  # type: ignore[attr-defined]
+    assert db.lookup_engine.pool.checkedout() == db_module.KEPT_LOOKUPS  # type: ignore[attr-defined]
 
 
 def test_search_session_refuses_to_write_and_is_replaced(db: Database) -> None:
@@ -132,12 +132,43 @@ def test_idle_search_session_is_replaced(db: Database, monkeypatch: pytest.Monke
     assert second is not first
 
 
+def test_search_sessions_idle_too_long_are_all_closed_at_the_next_search(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept sessions go back in order of use: when the latest is idle too long, so are the others."""
+    with db.read(snapshot=False) as older, db.read(snapshot=False) as latest:
+        older.connection()
+        latest.connection()
+    assert db.lookup_engine.pool.checkedout() == 2  # type: ignore[attr-defined]
+    monkeypatch.setattr(db_module, "IDLE_PING_SECONDS", -1.0)
+    with db.read(snapshot=False) as fresh:
+        assert fresh is not older and fresh is not latest
+        assert db.lookup_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    monkeypatch.setattr(db_module, "IDLE_PING_SECONDS", 10.0)
+    with db.read(snapshot=False) as again:
+        assert again is fresh
+
+
+def test_search_session_connection_is_never_left_in_a_transaction(
+    db: Database, agents: dict[str, Actor]
+) -> None:
+    """No snapshot is held between keystrokes (it would hide newer files and, on SQLite, hold back the WAL)."""
+    with db.read(snapshot=False) as s:
+        search(s, agents["agent"], "TI0001234567")
+        search(s, agents["agent"], "dupont")
+        driver = s.connection().connection.driver_connection
+        if db.dialect == "sqlite":
+            assert driver.in_transaction is False
+        else:
+            assert driver.info.transaction_status == 0  # psycopg: IDLE, not INTRANS
+
+
 def test_dispose_closes_kept_search_sessions(db: Database) -> None:
     with db.read(snapshot=False) as s:
         s.connection()
-    assert db.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+    assert db.lookup_engine.pool.checkedout() == 1  # type: ignore[attr-defined]
     db.dispose()
-    assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert db.lookup_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
 def _terminate(db: Database, pid: int) -> None:
