@@ -261,9 +261,10 @@ def _lane(session: Session) -> tuple[Any, list[Any]]:
     much: the search box's session keeps one transaction (autocommit) from keystroke to keystroke. A new
     transaction, or one no longer active, resolves them again through ``Session.connection()``.
     """
-    transaction = session.get_transaction()
     lane: list[Any] | None = session.info.get(_LANE)
-    if lane is not None and lane[0] is transaction and transaction is not None and transaction.is_active:
+    # The transaction it was resolved for, still active, is still the session's: a session's next transaction
+    # begins only once this one has ended (committed, rolled back, closed or failed: no longer active).
+    if lane is not None and lane[0].is_active:
         return lane[1], lane
     connection = session.connection()
     lane = [session.get_transaction(), connection, None, connection.connection.dbapi_connection]

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -337,22 +337,31 @@ class _Collector:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.hits: dict[int, tuple[tuple[Any, ...], Any, MatchKind, str]] = {}
+        self.hits: dict[int, _Entry] = {}
         self.more = False
 
-    def add(self, row: Any, match: MatchKind, reason: str, sort_key: tuple[Any, ...]) -> None:
-        key = (_RANK[match], *sort_key)
+    def add(self, row: Any, match: MatchKind, reason: str, key_of: Callable[[Any], tuple[Any, ...]]) -> None:
+        """``key_of`` orders the row among its match kind's; keys are computed only to compare or sort (the one
+        file an exact identifier finds needs none)."""
+        entry = (match, row, reason, key_of)
         known = self.hits.get(row.id)
-        if known is None or key < known[0]:
-            self.hits[row.id] = (key, row, match, reason)
+        if known is None or _entry_key(entry) < _entry_key(known):
+            self.hits[row.id] = entry
 
     def result(self) -> tuple[tuple[SearchHit, ...], bool]:
-        ordered = sorted(self.hits.values(), key=_first)
-        shown = tuple(_hit(row, match, reason) for _, row, match, reason in ordered[: self.limit])
-        return shown, self.more or len(ordered) > self.limit
+        entries = list(self.hits.values())
+        if len(entries) > 1:
+            entries.sort(key=_entry_key)
+        shown = tuple(_hit(row, match, reason) for match, row, reason, _ in entries[: self.limit])
+        return shown, self.more or len(entries) > self.limit
 
 
-_first = itemgetter(0)
+_Entry = tuple[MatchKind, Any, str, Callable[[Any], tuple[Any, ...]]]
+
+
+def _entry_key(entry: _Entry) -> tuple[Any, ...]:
+    match, row, _, key_of = entry
+    return (_RANK[match], *key_of(row))
 
 
 def _name_key(row: Any) -> tuple[Any, ...]:
@@ -577,9 +586,9 @@ def _collect_names(
         found += len(rows)
         for row in rows:
             if row.last_name_key == reading.last:
-                out.add(row, MatchKind.NAME_EXACT, f"Nom{with_first}", _name_key(row))
+                out.add(row, MatchKind.NAME_EXACT, f"Nom{with_first}", _name_key)
             else:
-                out.add(row, MatchKind.NAME_PREFIX, f"Début du nom{with_first}", _name_key(row))
+                out.add(row, MatchKind.NAME_PREFIX, f"Début du nom{with_first}", _name_key)
     if found < out.limit:
         _collect_typos(session, list(by_reading), near, terms_of, filters, out)
 
@@ -645,7 +654,7 @@ def _add_typos(out: _Collector, reading: NameReading, rows: Iterable[Any]) -> No
     with_first = " et prénom" if reading.first else ""
     reason = f"Nom à une lettre près (« {reading.last} »){with_first}"
     for row in rows:
-        out.add(row, MatchKind.NAME_TYPO, reason, _name_key(row))
+        out.add(row, MatchKind.NAME_TYPO, reason, _name_key)
 
 
 def _one_edit_away(last: str, candidates: Iterable[str]) -> list[str]:
@@ -660,7 +669,7 @@ def _typo_allowed(last: str) -> bool:
 
 def _add_rows(out: _Collector, rows: Iterable[Any], match: MatchKind, reason: str, *, by_name: bool) -> None:
     for row in rows:
-        out.add(row, match, reason, _name_key(row) if by_name else _activity_key(row))
+        out.add(row, match, reason, _name_key if by_name else _activity_key)
 
 
 def _collect_identifiers(
@@ -674,9 +683,9 @@ def _collect_identifiers(
     for (kind, value), rows in zip(identifiers, fetched, strict=True):
         for row in rows:
             if kind is not IdentifierKind.CLIENT_NUMBER:
-                out.add(row, MatchKind.CONTRACT_NUMBER, f"Contrat {value}", _activity_key(row))
+                out.add(row, MatchKind.CONTRACT_NUMBER, f"Contrat {value}", _activity_key)
             elif row.merged_into_id is None:
-                out.add(row, MatchKind.CLIENT_NUMBER, "Numéro client", _activity_key(row))
+                out.add(row, MatchKind.CLIENT_NUMBER, "Numéro client", _activity_key)
             else:
                 merged.append((value, row.merged_into_id))
     if not merged:
@@ -685,7 +694,7 @@ def _collect_identifiers(
     for (value, _), rows in zip(merged, survivors, strict=True):
         for row in rows:
             reason = f"Ancien numéro client {value} (dossier fusionné)"
-            out.add(row, MatchKind.CLIENT_NUMBER, reason, _activity_key(row))
+            out.add(row, MatchKind.CLIENT_NUMBER, reason, _activity_key)
 
 
 _BY_EMAIL = Prepared(_base().where(_c.email_key == bindparam("v"), _LIVE).order_by(*_BY_ACTIVITY))
@@ -816,7 +825,7 @@ def _search_as(
         _add_rows(out, fetched[0], MatchKind.EMAIL, "E-mail", by_name=False)
     elif what.kind is QueryKind.PHONE:
         for row in sorted(fetched[0], key=_column_matched):  # a customer found by both keeps its mobile
-            out.add(row, MatchKind.PHONE, _PHONE_REASONS[row.home], _activity_key(row))
+            out.add(row, MatchKind.PHONE, _PHONE_REASONS[row.home], _activity_key)
     elif what.kind is QueryKind.POSTCODE:
         _add_rows(out, fetched[0], MatchKind.POSTCODE, f"Code postal {what.value}", by_name=True)
     elif what.kind is QueryKind.IBAN:
