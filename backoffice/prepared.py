@@ -164,7 +164,10 @@ class Prepared:
         return _run_one(connection, lane, self, params)
 
     def first(self, session: Session, params: Mapping[str, Any]) -> Any:
-        rows = self.all(session, params)
+        connection, lane = _lane(session)
+        if _watched(connection):
+            return connection.execute(self.stmt, params).first()
+        rows = _run_one(connection, lane, self, params)
         return rows[0] if rows else None
 
 
@@ -236,7 +239,7 @@ def _watched(connection: Any) -> bool:
 def _run_one(connection: Any, lane: list[Any], prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
     """One prepared statement on the lane's cursor (a permission check, an exact lookup)."""
     compiled = prepared.compiled(connection.dialect)
-    arguments = compiled.arguments(params)
+    arguments = compiled._arguments(params)
     cursor = lane[2] if lane[2] is not None else compiled.cursor(lane[3])
     lane[2] = None  # in use (a statement run while reading the rows would take a cursor of its own)
     try:

@@ -36,7 +36,7 @@ def normalize_phone(raw: str | None, default_region: str = "FR") -> str | None:
     """E.164 form ("+33149153300") of a typed number, or None when it is not a valid number."""
     if not raw or not raw.strip():
         return None
-    text = _TRUNK_ZERO.sub("", raw.strip())
+    text = _without_trunk_zero(raw.strip())
     if default_region == "FR" and (number := _french_national(text)) is not None:
         return _e164(number)
     region = default_region
@@ -57,7 +57,7 @@ def national_phone(text: str) -> str | None:
     The search box asks it first: such text can be nothing else (no client or contract number, postcode, IBAN
     end or name is written that way), and skipping the other readings matters at every keystroke.
     """
-    number = _french_national(_TRUNK_ZERO.sub("", text.strip()))
+    number = _french_national(_without_trunk_zero(text.strip()))
     return None if number is None else _e164(number)
 
 
@@ -65,10 +65,16 @@ def national_phone_unchecked(text: str) -> str | None:
     """The E.164 form of text written as a French national number ("06 12 34 56 78"), without asking
     phonenumbers whether the number is valid (``national_phone`` does; that costs more than the search box's
     whole exact lookup). For a search, which checks only when nothing matched: a stored number is valid."""
-    digits = _national_digits(_TRUNK_ZERO.sub("", text.strip()))
+    digits = _national_digits(_without_trunk_zero(text.strip()))
     if digits is None:
         return None
     return f"+{_COUNTRY_CODES[_OVERSEAS_PREFIXES.get(digits[1:4], 'FR')]}{digits[1:]}"
+
+
+def _without_trunk_zero(text: str) -> str:
+    """The text without the "(0)" of "+33 (0)6 12…" (only text with a parenthesis can hold one: most is spared
+    the pattern)."""
+    return _TRUNK_ZERO.sub("", text) if "(" in text else text
 
 
 def _national_digits(text: str) -> str | None:
