@@ -30,6 +30,9 @@ _NATIONAL = re.compile(r"0[0-9]{9}")
 # What separates the digits of a national number as agents type it, and only that: phonenumbers reads other
 # characters (tabs, letters, "+") its own way, so those numbers take its full parse.
 _PLAIN_SEPARATORS = str.maketrans("", "", " .-/()")
+# How "06 12 34 56 78" can start once stripped: its trunk 0, or a separator the digits are read without. Text
+# starting otherwise (a letter, "+", another digit) is no national number: the search box skips reading it.
+_NATIONAL_FIRST = frozenset("0.-/()")
 
 
 def normalize_phone(raw: str | None, default_region: str = "FR") -> str | None:
@@ -65,7 +68,10 @@ def national_phone_unchecked(text: str) -> str | None:
     """The E.164 form of text written as a French national number ("06 12 34 56 78"), without asking
     phonenumbers whether the number is valid (``national_phone`` does; that costs more than the search box's
     whole exact lookup). For a search, which checks only when nothing matched: a stored number is valid."""
-    digits = _national_digits(_without_trunk_zero(text.strip()))
+    text = text.strip()
+    if text[:1] not in _NATIONAL_FIRST:
+        return None
+    digits = _national_digits(_without_trunk_zero(text))
     if digits is None:
         return None
     return f"+{_COUNTRY_CODES[_OVERSEAS_PREFIXES.get(digits[1:4], 'FR')]}{digits[1:]}"

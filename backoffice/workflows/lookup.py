@@ -349,6 +349,9 @@ class _Collector:
             self.hits[row.id] = entry
 
     def result(self) -> tuple[tuple[SearchHit, ...], bool]:
+        if len(self.hits) == 1 and self.limit >= 1:  # an exact identifier's one file
+            ((match, row, reason, _),) = self.hits.values()
+            return (_hit(row, match, reason),), self.more
         entries = list(self.hits.values())
         if len(entries) > 1:
             entries.sort(key=_entry_key)

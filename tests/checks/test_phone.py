@@ -4,7 +4,7 @@ import re
 
 import phonenumbers
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from backoffice.checks.phone import (
@@ -252,3 +252,22 @@ def test_unchecked_national_form_of_every_prefix() -> None:
     assert national_phone_unchecked("0812345678") == "+33812345678"
     assert national_phone_unchecked("+33 6 12 34 56 78") is None  # not the national form
     assert national_phone_unchecked("00 12 34 56 78") is None
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from("0123456789 .-/()+\tabT\u00a0"), max_size=20))
+@example("(0)0612345678")
+@example(".06 12 34 56 78")
+@example("-0612345678")
+@example(")0612345678")
+@example("/06/12/34/56/78")
+@example("  06 12 34 56 78  ")
+@example("+33 (0)6 12 34 56 78")
+@example("\t0612345678")
+def test_unchecked_national_form_skips_only_text_that_cannot_be_one(typed: str) -> None:
+    """The first-character shortcut changes nothing: the same as reading every text in full."""
+    number = _french_national(_TRUNK_ZERO.sub("", typed.strip()))
+    expected = (
+        None if number is None else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    )
+    assert national_phone_unchecked(typed) == expected
