@@ -18,6 +18,12 @@ MAX_SERIAL = 10**SERIAL_DIGITS - 1
 _MAX_INPUT_LENGTH = 64
 
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_./]+")
+# The same characters as a table for ``str.translate`` (a third of the pattern's cost on what agents type):
+# ``\s`` is what ``str.isspace`` holds, all of it below U+3001 (tests/checks/test_identifiers.py checks every
+# code point).
+_SEPARATOR_TABLE = str.maketrans(
+    "", "", "-‐‑‒–—_./" + "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+)
 _CLIENT = re.compile(r"(?:TI)?(?:000)?([0-9]{7})")
 _CONTRACT = re.compile(r"(AUT|MOT)(?:000)?([0-9]{7})")
 # Every form at once, for the search box: product (a contract), "TI" (a client), the filler, the serial.
@@ -53,7 +59,7 @@ def _compact(text: str) -> str | None:
     if not isinstance(text, str) or len(text) > _MAX_INPUT_LENGTH:
         return None
     folded = (text if text.isascii() else unicodedata.normalize("NFKC", text)).upper()  # NFKC keeps ASCII
-    compact = _SEPARATORS.sub("", folded)
+    compact = folded.translate(_SEPARATOR_TABLE)
     return compact if compact.isascii() else None
 
 

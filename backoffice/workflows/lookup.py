@@ -301,7 +301,7 @@ def _filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
 
 
 def _query(prepared: Prepared, params: dict[str, Any], filters: SearchFilters) -> Query:
-    return _filtered((prepared, params), filters)
+    return (prepared, params) if filters is NO_FILTERS else _filtered((prepared, params), filters)
 
 
 def _filtered(query: Query, filters: SearchFilters) -> Query:
@@ -749,7 +749,6 @@ def _first_round(what: Classification, filters: SearchFilters, limit: int, specu
     one statement, and what its one-typo names need is read up front: for a reading with first names, the
     customers themselves (``near``); for one without, the candidate names (primary-key lookups).
     """
-    n = {"n": limit + 1}
     if what.kind is QueryKind.IDENTIFIER:
         queries = [
             _query(
@@ -763,9 +762,9 @@ def _first_round(what: Classification, filters: SearchFilters, limit: int, specu
         params = {"v": what.value}
         queries = [(_by_phone(_filter_clauses(filters)), params) if filters.active else (_BY_PHONE, params)]
     elif what.kind is QueryKind.POSTCODE:
-        queries = [_query(_BY_POSTCODE, {"v": what.value, **n}, filters)]
+        queries = [_query(_BY_POSTCODE, {"v": what.value, "n": limit + 1}, filters)]
     elif what.kind is QueryKind.IBAN:
-        queries = [_query(_BY_IBAN_END, {"v": what.value, **n}, filters)]
+        queries = [_query(_BY_IBAN_END, {"v": what.value, "n": limit + 1}, filters)]
     elif what.kind is QueryKind.NAME:
         together = speculate and not filters.active  # filters make statements of their own
         plan = _name_plan(what.names, limit, near=together)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backoffice.checks import identifiers
 from backoffice.checks.identifiers import (
     ContractProduct,
     IdentifierCandidate,
@@ -232,3 +234,8 @@ def test_classification_agrees_with_normalisation(text: str) -> None:
     contract = normalize_contract_number(text)
     if contract is not None:
         assert [c.value for c in classify_identifier(text)] == [contract]
+
+
+def test_separator_table_removes_exactly_what_the_separator_pattern_matches() -> None:
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert every.translate(identifiers._SEPARATOR_TABLE) == identifiers._SEPARATORS.sub("", every)
