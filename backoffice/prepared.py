@@ -230,7 +230,7 @@ def fetch(session: Session, *queries: Query) -> list[list[Any]]:
 def _watched(connection: Any) -> bool:
     """Whether a listener watches the statements, read from SQLAlchemy's own flags as its execute() reads them:
     without a listener of any kind, nothing to look up."""
-    if not (getattr(connection, "_has_events", True) or getattr(connection.engine, "_has_events", True)):
+    if not (connection._has_events or connection.engine._has_events):
         return False
     dispatch = connection.dispatch
     return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute)

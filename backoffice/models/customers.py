@@ -26,8 +26,10 @@ class CustomerKind(enum.Enum):
 
 
 def display_name(civility: Civility, first_names: str, last_name: str) -> str:
-    """How a customer is named on every screen and letter: « M. Jean-Pierre DUPONT »."""
-    return f"{civility.value} {first_names} {last_name.upper()}"
+    """How a customer is named on every screen and letter: « M. Jean-Pierre DUPONT ».
+
+    ``_value_`` rather than ``value`` (a descriptor): this runs for every line of a search's results."""
+    return f"{civility._value_} {first_names} {last_name.upper()}"
 
 
 class Customer(Versioned, Base):
