@@ -317,8 +317,8 @@ class Database:
             bind=self.engine.execution_options(sqlite_write=True), expire_on_commit=False, info=info
         )
         self._read_factory = sessionmaker(bind=self.engine, expire_on_commit=False, info=info)
-        self._lookup_root = self.engine  # what the lookup engine draws its connections from
-        self._lookup_engine = self._make_lookup_engine()
+        # The search box's engine, and the engine it draws its connections from (its own on SQLite).
+        self._lookup_engine, self._lookup_root = self._make_lookup_engine()
         self.agent_changes: AgentChanges | None = None
         if self.dialect == "postgresql" and settings.database.agent_change_notices:
             self.agent_changes = AgentChanges(_notice_connection(self.engine))
@@ -349,8 +349,8 @@ class Database:
         """Every engine this database's statements go through: a listener meant to see them all goes on each."""
         return tuple(dict.fromkeys((self.engine, self._lookup_root, self.readonly_engine)))
 
-    def _make_lookup_engine(self) -> Engine:
-        """What the search box's sessions run on: no transaction around a search's statements.
+    def _make_lookup_engine(self) -> tuple[Engine, Engine]:
+        """What the search box's sessions run on (no transaction around a search's statements), and its root.
 
         PostgreSQL: the pool's engine in psycopg's autocommit, set and reset on the client side (no round trip).
         SQLite: an engine of its own, on the same file, without the hook that begins transactions: the driver
@@ -360,11 +360,11 @@ class Database:
         engine, its hook sending no BEGIN for these sessions.
         """
         if self.dialect != "sqlite":
-            return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            return self.engine.execution_options(isolation_level="AUTOCOMMIT"), self.engine
         if not self.url.database or self.url.database == ":memory:":
-            return self.engine.execution_options(sqlite_autocommit=True)
-        self._lookup_root = self._make_engine(self.url, KEPT_LOOKUPS, transactions=False)
-        return self._lookup_root
+            return self.engine.execution_options(sqlite_autocommit=True), self.engine
+        own = self._make_engine(self.url, KEPT_LOOKUPS, transactions=False)
+        return own, own
 
     def _make_engine(self, url: URL, pool_size: int, *, transactions: bool = True) -> Engine:
         if url.get_backend_name() == "sqlite":
