@@ -238,7 +238,7 @@ def _watched(connection: Any) -> bool:
 
 def _run_one(connection: Any, lane: list[Any], prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
     """One prepared statement on the lane's cursor (a permission check, an exact lookup)."""
-    compiled = prepared.compiled(connection.dialect)
+    compiled = prepared._compiled.get(lane[4]) or prepared.compiled(connection.dialect)
     arguments = compiled._arguments(params)
     cursor = lane[2] if lane[2] is not None else compiled.cursor(lane[3])
     lane[2] = None  # in use (a statement run while reading the rows would take a cursor of its own)
@@ -270,7 +270,13 @@ def _lane(session: Session) -> tuple[Any, list[Any]]:
     if lane is not None and lane[0].is_active:
         return lane[1], lane
     connection = session.connection()
-    lane = [session.get_transaction(), connection, None, connection.connection.dbapi_connection]
+    lane = [
+        session.get_transaction(),
+        connection,
+        None,  # the cursor, once one has run a statement to its end
+        connection.connection.dbapi_connection,
+        connection.dialect.name,
+    ]
     session.info[_LANE] = lane
     return connection, lane
 
