@@ -42,7 +42,7 @@ def _numbered(sql: str) -> tuple[str, list[str]]:
 
 class _Compiled:
     __slots__ = (
-        "_arguments",
+        "arguments",
         "binds",
         "cursor_class",
         "dialect",
@@ -72,7 +72,8 @@ class _Compiled:
             (name, defaults.get(name), types[name].dialect_impl(dialect).bind_processor(dialect))
             for name in names
         ]
-        self._arguments = _arguments_maker(self.binds, self.positional)
+        # The driver's parameters of a run: each bind's value (or its default), through its type's processor.
+        self.arguments = _arguments_maker(self.binds, self.positional)
         columns = list(stmt.selected_columns)
         self.dialect = dialect
         self.types = [column.type.dialect_impl(dialect) for column in columns]
@@ -100,10 +101,6 @@ class _Compiled:
 
     def cursor(self, dbapi_connection: Any) -> Any:
         return self.cursor_class(dbapi_connection) if self.cursor_class else dbapi_connection.cursor()
-
-    def arguments(self, params: Mapping[str, Any]) -> Any:
-        """The driver's parameters: each bind's value (or its default), through its type's processor."""
-        return self._arguments(params)
 
 
 def _row_maker(
@@ -239,7 +236,7 @@ def _watched(connection: Any) -> bool:
 def _run_one(connection: Any, lane: list[Any], prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
     """One prepared statement on the lane's cursor (a permission check, an exact lookup)."""
     compiled = prepared._compiled.get(lane[4]) or prepared.compiled(connection.dialect)
-    arguments = compiled._arguments(params)
+    arguments = compiled.arguments(params)
     cursor = lane[2] if lane[2] is not None else compiled.cursor(lane[3])
     lane[2] = None  # in use (a statement run while reading the rows would take a cursor of its own)
     try:

@@ -349,7 +349,7 @@ class _Collector:
             self.hits[row.id] = entry
 
     def result(self) -> tuple[tuple[SearchHit, ...], bool]:
-        if len(self.hits) == 1 and self.limit >= 1:  # an exact identifier's one file
+        if len(self.hits) == 1:  # an exact identifier's one file (the limit is at least 1)
             ((match, row, reason, _),) = self.hits.values()
             return (_hit(row, match, reason),), self.more
         entries = list(self.hits.values())

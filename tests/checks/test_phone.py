@@ -167,6 +167,16 @@ _SEPARATORS = st.sampled_from(
 )
 
 
+# What agents type around a national number's digits.
+_AROUND = st.sampled_from([("", ""), ("  ", " "), ("(", ")"), ("(0)", ""), ("+33 (0)", "")])
+
+
+def _national_e164(typed: str) -> str | None:
+    """What reading the whole text as a national number gives, formatted by phonenumbers itself."""
+    number = _french_national(_TRUNK_ZERO.sub("", typed.strip()))
+    return None if number is None else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def _typed(digits: str, separators: list[str]) -> str:
     return "".join(d + s for d, s in zip(digits, [*separators, ""], strict=False))
 
@@ -175,7 +185,7 @@ def _typed(digits: str, separators: list[str]) -> str:
 @given(
     st.from_regex(r"0[0-9]{9}", fullmatch=True),
     st.lists(_SEPARATORS, min_size=9, max_size=9),
-    st.sampled_from([("", ""), ("  ", " "), ("(", ")"), ("(0)", ""), ("+33 (0)", "")]),
+    _AROUND,
 )
 def test_fast_path_reads_every_national_number_as_the_full_parse(
     digits: str, separators: list[str], around: tuple[str, str]
@@ -220,7 +230,7 @@ def test_national_numbers_skip_the_generic_parse(monkeypatch: pytest.MonkeyPatch
 @given(
     st.from_regex(r"0?[0-9]{9,10}", fullmatch=True),
     st.lists(_SEPARATORS, min_size=10, max_size=10),
-    st.sampled_from([("", ""), ("  ", " "), ("(", ")"), ("(0)", ""), ("+33 (0)", "")]),
+    _AROUND,
 )
 def test_unchecked_national_form_is_the_checked_one_whenever_the_number_is_valid(
     digits: str, separators: list[str], around: tuple[str, str]
@@ -232,22 +242,13 @@ def test_unchecked_national_form_is_the_checked_one_whenever_the_number_is_valid
     checked = national_phone(typed)
     if checked is not None:
         assert unchecked == checked
-    number = _french_national(_TRUNK_ZERO.sub("", typed.strip()))
-    assert (unchecked is None) == (number is None)
-    if number is not None:
-        assert unchecked == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    assert unchecked == _national_e164(typed)  # None exactly when the national form is not read
 
 
 def test_unchecked_national_form_of_every_prefix() -> None:
     for prefix in range(1000):
         typed = f"0{prefix:03d} 12 34 56"
-        number = _french_national(typed.replace(" ", ""))
-        expected = (
-            None
-            if number is None
-            else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        )
-        assert national_phone_unchecked(typed) == expected, typed
+        assert national_phone_unchecked(typed) == _national_e164(typed), typed
     assert national_phone_unchecked("0692 12 34 56") == "+262692123456"
     assert national_phone_unchecked("0812345678") == "+33812345678"
     assert national_phone_unchecked("+33 6 12 34 56 78") is None  # not the national form
@@ -266,8 +267,4 @@ def test_unchecked_national_form_of_every_prefix() -> None:
 @example("\t0612345678")
 def test_unchecked_national_form_skips_only_text_that_cannot_be_one(typed: str) -> None:
     """The first-character shortcut changes nothing: the same as reading every text in full."""
-    number = _french_national(_TRUNK_ZERO.sub("", typed.strip()))
-    expected = (
-        None if number is None else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    )
-    assert national_phone_unchecked(typed) == expected
+    assert national_phone_unchecked(typed) == _national_e164(typed)
